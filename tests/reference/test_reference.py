@@ -51,7 +51,7 @@ FORBIDDEN_ALIASES = {
     "air force", "foreign office", "foreign ministry", "ministry of foreign affairs",
     "ministry of defence", "ministry of defense", "interior ministry", "ministry of interior",
     "defence ministry", "defense ministry", "president", "prime minister", "government",
-    "military", "intelligence", "police", "the states", "up", "us army",
+    "military", "intelligence", "police", "the states", "up",
 }
 
 TITLE_KINDS = {"government", "military", "diplomatic", "spokesperson", "legislative", "judicial"}
