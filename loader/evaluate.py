@@ -341,13 +341,14 @@ class Matcher:
     # -- literals
     @staticmethod
     def date(gold: Any, values: Iterable[Any]) -> bool:
-        g = str(gold).strip()
+        """gold: an ISO date string, or a list of acceptable ones."""
+        golds = {str(g).strip() for g in (gold if isinstance(gold, list) else [gold])}
         for v in values:
             if _is_lit(v):
                 lex = v[1].strip()
                 lex = lex.split("T")[0] if "T" in lex else lex
                 lex = re.sub(r"(Z|[+-]\d\d:\d\d)$", "", lex)
-                if lex == g:
+                if lex in golds:
                     return True
         return False
 
@@ -787,10 +788,21 @@ def open_kg(kg: ox.Store | str | Path) -> ox.Store:
         return kg
     path = Path(kg)
     if path.is_dir():
-        if (path / "current").exists():
-            path = path / "current"
-        return ox.Store.read_only(str(path.resolve()))
+        return ox.Store.read_only(str(find_store_dir(path)))
     return load_dump(path)
+
+
+def find_store_dir(path: Path) -> Path:
+    """The pyoxigraph (RocksDB) directory inside a store layout: DIR itself, DIR/current,
+    or an ``oxigraph`` directory in either (the first that holds a RocksDB ``CURRENT`` file)."""
+    candidates = [path, path / "current", path / "oxigraph", path / "current" / "oxigraph"]
+    for cand in candidates:
+        if (cand / "CURRENT").is_file():
+            return cand.resolve()
+    for cand in candidates[1:]:
+        if cand.is_dir():
+            return cand.resolve()
+    return path.resolve()
 
 
 FORMATS = {

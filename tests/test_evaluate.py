@@ -264,7 +264,8 @@ def gold_to_trig(gold_dir: Path) -> str:
 
         def dated(item, props, key="date", pred="kh:date"):
             if item.get(key) is not None:
-                props.append((pred, _lit(item[key])))
+                val = item[key][0] if isinstance(item[key], list) else item[key]
+                props.append((pred, _lit(val)))
 
         for h in g.facts["holding"]:
             pos = f"<https://w3id.org/khyber/id/position/a{n}-{next(counter)}>"
@@ -351,8 +352,9 @@ def test_gold_files_are_well_formed(gold_dir: Path) -> None:
                     assert _alts(item["name"]), (g.path.name, item)
                     continue
                 for date_key in ("date", "start", "end"):
-                    val = item.get(date_key)
-                    assert val is None or re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", val), (g.path.name, item)
+                    vals = item.get(date_key)
+                    for val in (vals if isinstance(vals, list) else [vals]):
+                        assert val is None or re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", val), (g.path.name, item)
 
 
 @pytest.mark.parametrize("gold_dir", GOLD_SETS, ids=lambda p: p.name)
