@@ -315,3 +315,20 @@ def test_titles(entities):
         for n in [t["title"]] + t["variants"]:
             assert seen.get(fold(n), t["title"]) == t["title"], f"title form {n!r} in {t['title']!r} and {seen[fold(n)]!r}"
             seen[fold(n)] = t["title"]
+
+
+def test_reference_data_conforms_to_shapes(union):
+    """The reference data alone conforms to the project's SHACL shapes (with RDFS inference)."""
+    pyshacl = pytest.importorskip("pyshacl")
+    root = REF.parents[1]
+    shapes, onto = root / "shapes" / "khyber-shapes.ttl", root / "ontology" / "khyber.ttl"
+    if not shapes.is_file() or not onto.is_file():
+        pytest.skip("shapes or ontology not present")
+    conforms, _, text = pyshacl.validate(
+        union,
+        shacl_graph=Graph().parse(shapes),
+        ont_graph=Graph().parse(onto),
+        inference="rdfs",
+        allow_warnings=True,
+    )
+    assert conforms, text[:3000]
