@@ -6,8 +6,8 @@ The KG is read only through SPARQL over the contract's and conventions' vocabula
 graph = the union of all graphs. Gold files are described in ``tests/gold/README.md``.
 
 Articles: a gold file ``{"source_file": F, "index": n}`` is the ``kh:Article`` whose ``kh:sourceFile``
-is ``"F#n"`` (or ``"F"`` when n = 1 and no ``"F#1"`` exists; failing both, the article of file F whose
-``dcterms:title`` equals the gold title). A fact belongs to an article when it has
+is ``"F#n"`` (or ``"F"`` when n = 1 and no ``"F#1"`` exists; failing both, the article whose
+``kh:sourceFile`` starts with F and whose ``dcterms:title`` equals the gold title). A fact belongs to an article when it has
 ``prov:wasDerivedFrom`` the article. Entities (``group``, ``person``) belong to it when they have
 ``prov:wasDerivedFrom`` it, or occur (as subject or object) in the article's named graph or as the value
 of a fact derived from it.
@@ -737,7 +737,8 @@ def _find_article(kg: KG, articles: dict[Any, dict], gold: GoldArticle) -> Any:
         return by_sf[want][0]
     plain = by_sf.get(gold.source_file, [])
     if gold.title:
-        for node in plain + [n for sf, ns in by_sf.items() if sf.startswith(gold.source_file + "#") for n in ns]:
+        # any article of that file (whatever the separator of its position) with the gold title
+        for node in plain + [n for sf, ns in by_sf.items() if sf.startswith(gold.source_file) for n in ns]:
             if any(squash(t) == squash(gold.title) for t in articles[node]["title"]):
                 return node
     if plain and gold.index == 1 and len(plain) == 1:
