@@ -2,7 +2,8 @@
 
 Both tools are Java: the OWL API from Debian's ``libowlapi-java`` (the parser family Protégé
 uses) and the HermiT jar that ships inside the ``owlready2`` wheel. ``ontology/tools/OwlCheck.java``
-is compiled on first use into a cache directory keyed by the source's hash.
+is compiled on first use into a cache directory keyed by the source's hash (with ``javac``), or,
+on a JRE without ``javac``, run from source by the ``java`` launcher.
 
     >>> dl_violations("ontology/khyber.ttl")
     []
@@ -147,10 +148,13 @@ def profile_report(path: str | os.PathLike, *, profile: str = "DL", timeout: flo
     """Load PATH with the OWL API and check it against an OWL 2 profile (DL, RL, EL or QL)."""
     if profile not in _PROFILES:
         raise ValueError(f"profile must be one of {_PROFILES}")
-    classes = compiled_checker()
-    proc = subprocess.run(
-        [_java("java"), "-cp", f"{owlapi_classpath()}:{classes}", "OwlCheck", profile, str(path)],
-        capture_output=True, text=True, timeout=timeout)
+    if shutil.which("javac"):
+        command = [_java("java"), "-cp", f"{owlapi_classpath()}:{compiled_checker()}", "OwlCheck"]
+    else:
+        # A JRE without javac can still run a one-file program from source (JEP 330),
+        # provided its module image has jdk.compiler.
+        command = [_java("java"), "-cp", owlapi_classpath(), str(JAVA_SOURCE)]
+    proc = subprocess.run(command + [profile, str(path)], capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         raise RuntimeError(f"OWL API could not check {path}:\n{proc.stderr.strip()}")
     report = ProfileReport(profile)
@@ -207,7 +211,6 @@ def tools_missing() -> str | None:
     """Return why the Java checks cannot run here, or None when they can."""
     try:
         _java("java")
-        _java("javac")
         owlapi_classpath()
         hermit_jar()
     except ToolMissing as exc:
