@@ -1,0 +1,186 @@
+"""Written and relative dates, resolved against the article's date at the precision the text gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}
+WEEKDAYS = {name: i for i, name in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def literal(self) -> Literal:
+        """The RDF literal: xsd:date, xsd:gYearMonth or xsd:gYear by precision."""
+        if self.day is not None and self.month is not None:
+            return Literal(f"{self.year:04d}-{self.month:02d}-{self.day:02d}", datatype=XSD.date)
+        if self.month is not None:
+            return Literal(f"{self.year:04d}-{self.month:02d}", datatype=XSD.gYearMonth)
+        return Literal(f"{self.year:04d}", datatype=XSD.gYear)
+
+    def iso(self) -> str:
+        """ISO text at this precision (2024, 2024-09, 2024-09-16)."""
+        return str(self.literal())
+
+    @classmethod
+    def of(cls, day: dt.date) -> "PartialDate":
+        """A full-precision PartialDate from a datetime.date."""
+        return cls(day.year, day.month, day.day)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_written_date(text: str) -> dt.date | None:
+    """A full calendar date written out ("16 September 2024", "Sept. 16, 2024", "2024-09-16"), else None."""
+    text = text.strip()
+    match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})\b", text)
+    if match:
+        return _safe_date(*map(int, match.groups()))
+    match = re.match(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", text, re.I)
+    if match:
+        return _safe_date(int(match.group(3)), _month(match.group(2)), int(match.group(1)))
+    match = re.match(rf"^({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", text, re.I)
+    if match:
+        return _safe_date(int(match.group(3)), _month(match.group(1)), int(match.group(2)))
+    return None
+
+
+def _month(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return MONTHS.get(key) or MONTHS[key[:3]]
+
+
+# ---------------------------------------------------------------- expressions in running text
+
+DATE_EXPRESSION = re.compile(
+    rf"""\b(?:
+        (?P<iso>\d{{4}}-\d{{2}}-\d{{2}})
+      | (?P<dmy>\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE}\.?,?\s+\d{{4}})
+      | (?P<mdy>{_MONTH_RE}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})
+      | (?P<mrange>{_MONTH_RE}\.?\s+\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}(?:,?\s+\d{{4}})?)
+      | (?P<md>{_MONTH_RE}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)(?!\d)
+      | (?P<my>{_MONTH_RE}\s+\d{{4}})
+      | (?:in|since|during|from|by|of|until)\s+(?P<year>(?:19|20)\d{{2}})
+      | (?:on|last|this|next|since|by|until)\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)
+      | (?P<yesterday>yesterday|today|tomorrow)
+      | (?P<rel>(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year))
+      | (?P<lateyear>late|early)\s+last\s+year
+      | (?:in|since|during|from|by|until|of)\s+(?:(?:late|early|mid-?)\s*)?(?P<month>{_MONTH_RE})(?!\s*\d)
+    )\b""",
+    re.I | re.X,
+)
+
+
+def resolve(match: re.Match, article_date: dt.date | None) -> tuple[PartialDate, PartialDate | None] | None:
+    """The (start, end) a date expression denotes, given the article date; None when it can't be known."""
+    kind = match.lastgroup
+    text = match.group(kind)
+    if kind == "iso":
+        day = parse_written_date(text)
+        return (PartialDate.of(day), None) if day else None
+    if kind in ("dmy", "mdy"):
+        day = parse_written_date(text.replace(".", ""))
+        return (PartialDate.of(day), None) if day else None
+    if kind == "mrange":
+        parts = re.match(rf"({_MONTH_RE})\.?\s+(\d{{1,2}})\s*(?:-|–|to)\s*(\d{{1,2}})(?:,?\s+(\d{{4}}))?", text, re.I)
+        month = _month(parts.group(1))
+        year = int(parts.group(4)) if parts.group(4) else _year_near(month, article_date)
+        if year is None:
+            return None
+        start, end = _safe_date(year, month, int(parts.group(2))), _safe_date(year, month, int(parts.group(3)))
+        return (PartialDate.of(start), PartialDate.of(end)) if start and end else None
+    if kind == "md":
+        parts = re.match(rf"({_MONTH_RE})\.?\s+(\d{{1,2}})", text, re.I)
+        month = _month(parts.group(1))
+        year = _year_near(month, article_date)
+        day = _safe_date(year, month, int(parts.group(2))) if year else None
+        return (PartialDate.of(day), None) if day else None
+    if kind == "my":
+        month_name, year = text.rsplit(None, 1)
+        return (PartialDate(int(year), _month(month_name)), None)
+    if kind == "year":
+        return (PartialDate(int(text)), None)
+    if article_date is None:
+        return None
+    if kind == "weekday":
+        return (PartialDate.of(_previous_weekday(article_date, WEEKDAYS[text.lower()], match.group(0).lower())), None)
+    if kind == "yesterday":
+        offset = {"yesterday": -1, "today": 0, "tomorrow": 1}[text.lower()]
+        return (PartialDate.of(article_date + dt.timedelta(days=offset)), None)
+    if kind == "rel":
+        unit = text.lower().split()[-1]
+        step = -1 if text.lower().startswith("last") else (1 if text.lower().startswith("next") else 0)
+        if unit == "year":
+            return (PartialDate(article_date.year + step), None)
+        if unit == "month":
+            month_index = article_date.year * 12 + article_date.month - 1 + step
+            return (PartialDate(month_index // 12, month_index % 12 + 1), None)
+        # a week straddles months: keep the month only when the whole week lies in one
+        monday = article_date - dt.timedelta(days=article_date.weekday()) + dt.timedelta(weeks=step)
+        sunday = monday + dt.timedelta(days=6)
+        if (monday.year, monday.month) == (sunday.year, sunday.month):
+            return (PartialDate(monday.year, monday.month), None)
+        return (PartialDate(monday.year), None) if monday.year == sunday.year else None
+    if kind == "lateyear":
+        return (PartialDate(article_date.year - 1), None)
+    if kind == "month":
+        month = _month(text)
+        year = _year_near(month, article_date)
+        return (PartialDate(year, month), None) if year else None
+    return None
+
+
+def _year_near(month: int, article_date: dt.date | None) -> int | None:
+    """News speaks of the most recent such month: this year unless it is still to come."""
+    if article_date is None:
+        return None
+    return article_date.year if month <= article_date.month else article_date.year - 1
+
+
+def _previous_weekday(article_date: dt.date, weekday: int, phrase: str) -> dt.date:
+    """'On Tuesday' in news means the latest Tuesday on or before the article date (or the next, with 'next')."""
+    if phrase.startswith("next"):
+        delta = (weekday - article_date.weekday()) % 7 or 7
+        return article_date + dt.timedelta(days=delta)
+    delta = (article_date.weekday() - weekday) % 7
+    if phrase.startswith("last") and delta == 0:
+        delta = 7
+    return article_date - dt.timedelta(days=delta)
+
+
+def find_dates(sentence: str, article_date: dt.date | None) -> list[tuple[re.Match, PartialDate, PartialDate | None]]:
+    """Every resolvable date expression in a sentence with its resolution, in order."""
+    found = []
+    for match in DATE_EXPRESSION.finditer(sentence):
+        resolved = resolve(match, article_date)
+        if resolved:
+            found.append((match, *resolved))
+    return found

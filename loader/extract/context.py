@@ -1,0 +1,104 @@
+"""What every extractor shares about one article: sentences, entity mentions, people found so far."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from ..articles import Article
+from ..gazetteer import Entry, Gazetteer, Mention, default_gazetteer
+from ..text import Sentence, split_sentences
+
+
+@dataclass
+class Person:
+    """A person named in the article, with the names it can be referred to by."""
+
+    name: str
+    iri: URIRef
+    sentence: Sentence
+    start: int
+    end: int
+    surnames: set[str] = field(default_factory=set)
+
+
+@dataclass
+class PersonMention:
+    """One place in a sentence that refers to a person (full name, surname or title)."""
+
+    person: Person
+    start: int  # offsets within the article text
+    end: int
+
+
+@dataclass
+class ArticleContext:
+    """An article prepared for extraction: sentences, known-entity mentions, people."""
+
+    article: Article
+    gazetteer: Gazetteer
+    sentences: list[Sentence]
+    mentions: dict[int, list[Mention]]  # by sentence index; offsets are within the sentence
+    people: list[Person] = field(default_factory=list)
+    person_mentions: dict[int, list[PersonMention]] = field(default_factory=dict)
+    home_state: Entry | None = None
+
+    @classmethod
+    def of(cls, article: Article, gazetteer: Gazetteer | None = None) -> "ArticleContext":
+        """Split the article and find every known entity in it."""
+        gazetteer = gazetteer or default_gazetteer()
+        sentences = split_sentences(article.text)
+        mentions = {i: gazetteer.find(s.text) for i, s in enumerate(sentences)}
+        context = cls(article, gazetteer, sentences, mentions)
+        context.home_state = context._infer_home_state()
+        return context
+
+    def _infer_home_state(self) -> Entry | None:
+        """The state the story is told from: the dateline's country, else the most-mentioned state."""
+        if self.article.dateline:
+            for entry, _via in self.gazetteer.lookup(self.article.dateline.title()):
+                state = self.state_of(entry)
+                if state is not None:
+                    return state
+        counts = Counter(
+            m.entry.iri for ms in self.mentions.values() for m in ms if m.entry.kind == "state"
+        )
+        if not counts:
+            return None
+        return self.gazetteer.entries[counts.most_common(1)[0][0]]
+
+    def state_of(self, entry: Entry) -> Entry | None:
+        """The state an entity stands for or belongs to (a state itself, a capital, a body)."""
+        if entry.kind == "state":
+            return entry
+        target = self.gazetteer.metonyms.get(entry.iri) or self.gazetteer.government_of.get(entry.iri)
+        return self.gazetteer.entries.get(target) if target is not None else None
+
+    def agents_in(self, index: int) -> list[tuple[int, int, URIRef, str]]:
+        """Agents named in a sentence (people, states incl. capitals used for them, bodies, groups, orgs), in order."""
+        found = []
+        for m in self.mentions.get(index, []):
+            if m.via == "demonym":
+                continue
+            entry = m.entry
+            if entry.kind == "place":
+                state = self.gazetteer.metonyms.get(entry.iri)
+                if state is None:
+                    continue
+                found.append((m.start, m.end, state, "state"))
+            else:
+                found.append((m.start, m.end, entry.iri, entry.kind))
+        offset = self.sentences[index].start
+        for pm in self.person_mentions.get(index, []):
+            found.append((pm.start - offset, pm.end - offset, pm.person.iri, "person"))
+        return sorted(found)
+
+    def places_in(self, index: int) -> list[Mention]:
+        """Places (cities, provinces, states as territory) named in a sentence."""
+        return [m for m in self.mentions.get(index, []) if m.entry.kind in ("place", "state") and m.via != "demonym"]
+
+
+WORD = re.compile(r"[A-Za-z][\w’'\-]*(?:\.[A-Za-z]\.?)*|\d[\d,.]*|[^\w\s]")

@@ -1,0 +1,294 @@
+"""People and the posts they hold: 'Interior Minister Mohsin Naqvi', 'X, a retired air marshal', surnames."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..gazetteer import Entry
+from ..namespaces import mint
+from .context import ArticleContext, Person, PersonMention
+
+# Closed vocabulary of words that make up official titles (generic English, not tied to any article).
+TITLE_HEADS = {
+    "minister", "secretary", "spokesperson", "spokesman", "spokeswoman", "ambassador", "envoy", "representative",
+    "coordinator", "chief", "commander", "president", "premier", "chancellor", "adviser", "advisor", "director",
+    "governor", "chairman", "chairwoman", "chairperson", "chair", "senator", "congressman", "congresswoman",
+    "lawmaker", "marshal", "admiral", "general", "king", "queen", "emir", "prince", "commissioner", "consul",
+    "counsellor", "counselor", "attache", "head", "leader", "mayor", "speaker", "justice", "judge", "negotiator",
+    "official", "diplomat", "administrator", "inspector", "deputy", "undersecretary", "sheikh",
+}
+TITLE_MODIFIERS = {
+    "acting", "deputy", "vice", "under", "assistant", "special", "principal", "senior", "chief", "joint",
+    "additional", "federal", "provincial", "foreign", "interior", "defense", "defence", "finance", "home",
+    "external", "affairs", "information", "commerce", "trade", "energy", "army", "air", "naval", "navy",
+    "military", "national", "security", "prime", "permanent", "first", "second", "executive", "caretaker",
+    "interim", "former", "retired", "state", "high", "top", "supreme", "staff", "joint", "general", "political",
+    "counterterrorism", "counter-terrorism", "intelligence", "economic", "public", "diplomacy", "press",
+    "communications", "legal", "deputy", "lieutenant", "major", "force", "corps", "forces", "ministry",
+    "department", "office", "foreign-office", "defense-ministry", "minister", "secretary", "spokesperson",
+    "spokesman", "spokeswoman", "ambassador", "envoy", "representative", "coordinator", "commander", "adviser",
+    "advisor", "director", "governor", "chairman", "head", "marshal", "air-marshal", "inspector", "commissioner",
+    "president", "vice-president", "attorney", "counsel", "chargé", "charge", "d'affaires", "consul", "emeritus",
+}
+RANKS = {"gen", "gen.", "general", "lt", "lt.", "col", "col.", "maj", "maj.", "brig", "brig.", "adm", "adm.",
+         "capt", "capt.", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sen", "sen.", "rep", "rep.",
+         "field", "marshal", "air", "chief", "sir", "lieutenant", "major", "colonel", "brigadier", "admiral",
+         "captain", "sheikh", "mullah", "maulana", "imam", "hafiz", "qari", "mufti"}
+CONNECTORS = {"of", "for", "and", "the", "on", "to", "in"}
+OCCUPATIONS = {"analyst", "expert", "observer", "journalist", "researcher", "professor", "scholar", "lawyer",
+               "activist", "commentator", "author", "writer", "economist", "correspondent", "reporter"}
+HOLDING_STATUS = {"former": "former", "retired": "former", "ex": "former", "acting": "acting", "late": "former"}
+NAME_STOPWORDS = {"The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "By", "For", "From", "With",
+                  "And", "But", "Or", "As", "If", "When", "While", "After", "Before", "During", "Earlier", "Later",
+                  "However", "Meanwhile", "He", "She", "They", "It", "We", "I", "His", "Her", "Their", "Its",
+                  "Our", "Islamabad", "Washington", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                  "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December", "Last", "Next", "Both", "No", "Some", "Many",
+                  "Officials", "Authorities", "Reuters", "AFP", "AP", "PTI", "Source", "Also", "Read", "Photo"}
+
+TOKEN = re.compile(r"[A-Za-z][A-Za-z’'\-]*(?:\.(?:[A-Za-z]\.)*)?|\d[\d,.]*|[^\w\s]")
+NAME_TOKEN = re.compile(r"^[A-Z][a-zA-Z’'\-]*[a-z][a-zA-Z’'\-]*$|^[A-Z][a-z]?$")
+
+
+@dataclass
+class Post:
+    """A post found before or after a person's name."""
+
+    title: str  # normalised, e.g. "Foreign Secretary"
+    written: str  # as written, e.g. "Acting Under Secretary of State"
+    owner: Entry | None
+    status: str | None  # "former", "acting" or None
+    rule: str
+    confidence: float
+
+
+@dataclass
+class PersonFinding:
+    """A person found in a sentence, with any posts stated there."""
+
+    person: Person
+    start: int
+    end: int
+    posts: list[Post]
+    sentence_index: int
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def _is_title_word(word: str) -> bool:
+    w = word.lower().rstrip("’'s").rstrip(".")
+    return w in TITLE_HEADS or w in TITLE_MODIFIERS or word.lower() in RANKS
+
+
+def _is_name_token(word: str) -> bool:
+    return bool(NAME_TOKEN.match(word)) and word not in NAME_STOPWORDS and not _is_title_word(word)
+
+
+def find_people(context: ArticleContext) -> list[PersonFinding]:
+    """Every person named in the article with the posts the text gives them, linked within the article."""
+    findings: list[PersonFinding] = []
+    for index, sentence in enumerate(context.sentences):
+        tokens = _tokens(sentence.text)
+        entity_spans = [(m.start, m.end) for m in context.mentions.get(index, [])]
+        i = 0
+        while i < len(tokens):
+            word, start, _ = tokens[i]
+            if not _is_name_token(word) or _inside(start, entity_spans):
+                i += 1
+                continue
+            j = i
+            while j < len(tokens) and j - i < 4 and _is_name_token(tokens[j][0]) and not _inside(tokens[j][1], entity_spans):
+                j += 1
+            name_tokens = [t[0] for t in tokens[i:j]]
+            name = " ".join(name_tokens).rstrip("’'s") if name_tokens[-1].endswith(("’s", "'s")) else " ".join(name_tokens)
+            name = re.sub(r"[’']s$", "", name)
+            before = _title_chain(tokens, i, sentence.text)
+            after = _appositive(tokens, j, sentence.text)
+            posts = [p for p in (_post_from_chain(context, index, before, "title-before-name"),
+                                 _post_from_chain(context, index, after, "appositive")) if p for p in p]
+            occupational = bool(before and before[-1][0].lower() in OCCUPATIONS) or bool(
+                after and any(t[0].lower() in OCCUPATIONS for t in after))
+            found = _resolve(context, findings, name, len(name_tokens), index, start, tokens[j - 1][2],
+                             titled=bool(posts) or occupational or _said_pattern(tokens, i, j))
+            if found is not None:
+                found.posts.extend(posts)
+                findings.append(found)
+            i = j
+    return findings
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= offset < e for s, e in spans)
+
+
+def _said_pattern(tokens, i, j) -> bool:
+    """'..., said John Smith' or 'John Smith said/told/added' mark a named speaker."""
+    verbs = {"said", "says", "told", "added", "stated", "noted", "warned", "claimed", "denied", "tweeted", "wrote"}
+    nxt = tokens[j][0].lower() if j < len(tokens) else ""
+    prev = tokens[i - 1][0].lower() if i > 0 else ""
+    return nxt in verbs or prev in verbs
+
+
+def _resolve(context, findings, name, n_tokens, index, start, end, *, titled) -> PersonFinding | None:
+    """A new or known person for a name; single words only resolve to someone already named."""
+    sentence = context.sentences[index]
+    absolute = (sentence.start + start, sentence.start + end)
+    known = _known_person(context, name)
+    if known is not None:
+        context.person_mentions.setdefault(index, []).append(PersonMention(known, *absolute))
+        return PersonFinding(known, absolute[0], absolute[1], [], index)
+    if n_tokens < 2 or not titled:
+        return None
+    person = Person(name=name, iri=mint("person", name), sentence=sentence, start=absolute[0], end=absolute[1],
+                    surnames={name.split()[-1]})
+    context.people.append(person)
+    context.person_mentions.setdefault(index, []).append(PersonMention(person, *absolute))
+    return PersonFinding(person, absolute[0], absolute[1], [], index)
+
+
+def _known_person(context: ArticleContext, name: str) -> Person | None:
+    for person in context.people:
+        if person.name == name or name in person.surnames or person.name.endswith(" " + name):
+            return person
+        if len(name.split()) >= 2 and (name in person.name or person.name in name):
+            return person
+    return None
+
+
+def _title_chain(tokens, name_index: int, text: str) -> list[tuple[str, int, int]]:
+    """The run of title words right before a name ('US Acting Under Secretary of State', '..., ')."""
+    k = name_index - 1
+    if k >= 0 and tokens[k][0] == ",":
+        k -= 1  # "Acting Under Secretary of State for Political Affairs, John Bass"
+    chain: list[tuple[str, int, int]] = []
+    while k >= 0:
+        word = tokens[k][0]
+        lower = word.lower()
+        if word in {",", ";", ":", "(", ")", "“", "”", '"', "—", "–"} or word == ".":
+            break
+        if lower == "and":
+            if not (chain and _has_head(chain) and k > 0 and _is_title_word(tokens[k - 1][0])):
+                break
+        elif not (_is_title_word(word) or lower in CONNECTORS or word[:1].isupper() or lower in OCCUPATIONS):
+            break
+        chain.insert(0, tokens[k])
+        k -= 1
+    while chain and chain[0][0].lower() in CONNECTORS:
+        chain.pop(0)
+    return chain if _has_head(chain) or (chain and chain[-1][0].lower() in OCCUPATIONS) else []
+
+
+def _appositive(tokens, end_index: int, text: str) -> list[tuple[str, int, int]]:
+    """'John Smith, a retired Pakistani air marshal,' -> the title words after the comma."""
+    if end_index + 2 >= len(tokens) or tokens[end_index][0] != ",":
+        return []
+    k = end_index + 1
+    if tokens[k][0].lower() in {"a", "an", "the"}:
+        k += 1
+    chain = []
+    while k < len(tokens) and tokens[k][0] not in {",", ".", ";", ")", "who", "which"}:
+        word = tokens[k][0]
+        if not (_is_title_word(word) or word.lower() in CONNECTORS or word[:1].isupper() or word.lower() in OCCUPATIONS):
+            break
+        chain.append(tokens[k])
+        k += 1
+    return chain if _has_head(chain) or any(t[0].lower() in OCCUPATIONS for t in chain) else []
+
+
+def _has_head(chain) -> bool:
+    return any(t[0].lower().rstrip(".") in TITLE_HEADS for t in chain)
+
+
+def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> list[Post]:
+    """Split a title chain into owner (state/body) and one or more titles."""
+    if not chain or not _has_head(chain):
+        return []
+    sentence = context.sentences[index].text
+    text = sentence[chain[0][1]:chain[-1][2]]
+    offset = chain[0][1]
+    owners = [m for m in context.mentions.get(index, []) if chain[0][1] <= m.start and m.end <= chain[-1][2]]
+    status = None
+    words = text.split()
+    # leading status words and determiners
+    while words and (words[0].lower() in HOLDING_STATUS or words[0].lower() in {"the", "a", "an"}):
+        status = HOLDING_STATUS.get(words[0].lower(), status)
+        words.pop(0)
+    text = " ".join(words)
+    owner: Entry | None = None
+    # owners at the start of the chain ("US State Department", "Pakistan's", "Chinese Foreign Ministry")
+    for mention in owners:
+        written = mention.text
+        lead = text.find(written)
+        if lead != 0:
+            continue
+        owner = mention.entry if mention.via != "demonym" or owner is None else owner
+        if mention.via == "demonym" and owner is mention.entry:
+            owner = mention.entry
+        text = text[len(written):].lstrip("’'s ").strip()
+    # a demonym inside an appositive: "a retired Pakistani air marshal"
+    if owner is None:
+        for mention in owners:
+            if mention.via == "demonym" or mention.entry.kind == "state":
+                owner = mention.entry
+                text = (text.replace(mention.text, " ")).strip()
+                text = " ".join(text.split())
+                break
+    # generic body words right after the owner: "Foreign Ministry spokesperson" of China
+    body_words = re.match(r"^(foreign ministry|foreign office|defen[cs]e ministry|interior ministry|state department|"
+                          r"ministry of [a-z ]+?|military|army|navy|air force)\s+(?=\w)", text, re.I)
+    body_phrase = None
+    if body_words and not any(w.lower().rstrip(".") in TITLE_HEADS for w in body_words.group(1).split()[:1]):
+        body_phrase = body_words.group(1)
+    for word in list(text.split()):
+        low = word.lower().rstrip(".")
+        if low in HOLDING_STATUS:
+            status = HOLDING_STATUS[low]
+            text = " ".join(w for w in text.split() if w.lower().rstrip(".") != low)
+    # trailing rank words belong to the name ("Army Chief Gen Asim Munir")
+    parts = text.split()
+    while len(parts) > 1 and parts[-1].lower() in RANKS and parts[-1].lower().rstrip(".") not in TITLE_HEADS - {"general", "marshal", "chief"}:
+        if parts[-1].lower().rstrip(".") in {"gen", "general", "lt", "col", "maj", "brig", "adm", "capt", "dr", "mr",
+                                               "mrs", "ms", "sen", "rep", "sir", "sheikh", "mullah", "maulana"}:
+            parts.pop()
+        else:
+            break
+    text = " ".join(parts)
+    if not text or not any(w.lower().rstrip(".") in TITLE_HEADS for w in text.split()):
+        return []
+    if owner is not None and owner.kind == "place":
+        owner = context.state_of(owner)
+    if owner is None:
+        owner = _owner_from_title(context, text) or context.home_state
+        confidence = 0.6
+    else:
+        confidence = 0.9
+    titles = _split_titles(text)
+    del body_phrase  # the generic body stays part of the title text ("Foreign Ministry Spokesperson")
+    return [Post(title=_normalise_title(t), written=t, owner=owner, status=status, rule=rule, confidence=confidence)
+            for t in titles]
+
+
+def _owner_from_title(context: ArticleContext, title: str) -> Entry | None:
+    """Titles that name their state: 'Secretary of State' is American, 'Secretary of Defense' too."""
+    lookup = getattr(context.gazetteer, "title_states", {})
+    return lookup.get(title.lower())
+
+
+def _split_titles(text: str) -> list[str]:
+    """'Deputy Prime Minister and Foreign Minister' -> two titles; 'Secretary of Defense' stays one."""
+    parts = re.split(r"\s+and\s+", text)
+    if len(parts) > 1 and all(any(w.lower() in TITLE_HEADS for w in p.split()) for p in parts):
+        return parts
+    return [text]
+
+
+_SMALL = {"of", "for", "and", "the", "on", "to", "in"}
+
+
+def _normalise_title(title: str) -> str:
+    words = title.replace("’s", "").split()
+    return " ".join(w if (w.isupper() and len(w) > 1) else (w.lower() if w.lower() in _SMALL and i else w[:1].upper() + w[1:])
+                    for i, w in enumerate(words))

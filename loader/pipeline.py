@@ -1,0 +1,100 @@
+"""Per-article processing: extract, reason (OWL RL) and validate (SHACL) one article on its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import owlrl
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH
+
+from .article_graph import article_iri, article_to_graph
+from .articles import Article
+from .resources import ontology_graph, reference_graph, shapes_graph
+
+
+@dataclass
+class ArticleResult:
+    """The outcome for one article: its facts, their inferences, and the SHACL verdict."""
+
+    article: Article
+    iri: URIRef
+    graph: Graph
+    inferred: Graph
+    conforms: bool
+    violations: list[str]
+
+
+def touched_reference(graph: Graph) -> Graph:
+    """The reference triples about entities the article's graph mentions (types, labels, locatedIn ...)."""
+    reference = reference_graph()
+    touched = Graph()
+    frontier = {t for t in graph.all_nodes() if isinstance(t, URIRef)}
+    seen: set[URIRef] = set()
+    while frontier:  # follow kh:locatedIn / governmentOf chains so places reach their state
+        node = frontier.pop()
+        seen.add(node)
+        for triple in reference.triples((node, None, None)):
+            touched.add(triple)
+            if isinstance(triple[2], URIRef) and triple[1] != RDF.type and triple[2] not in seen:
+                if (triple[2], None, None) in reference:
+                    frontier.add(triple[2])
+    return touched
+
+
+def reason(graph: Graph, context: Graph) -> Graph:
+    """The OWL RL inferences about the article's individuals (not the ontology's own closure)."""
+    work = Graph()
+    for source in (graph, context, ontology_graph()):
+        for triple in source:
+            work.add(triple)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False,
+                           datatype_axioms=False).expand(work)
+    ontology = ontology_graph()
+    inferred = Graph()
+    for s, p, o in work:
+        if isinstance(s, Literal) or (s, p, o) in graph or (s, p, o) in context or (s, p, o) in ontology:
+            continue
+        if (s, RDF.type, None) in ontology or (s, RDF.type, OWL.Ontology) in ontology:
+            continue  # TBox inferences belong to the ontology, not to an article
+        if p == OWL.sameAs and s == o:
+            continue
+        if p == RDF.type and o in (OWL.Thing, RDFS.Resource, OWL.NamedIndividual):
+            continue
+        inferred.add((s, p, o))
+    return inferred
+
+
+def validate(data: Graph) -> tuple[bool, list[str]]:
+    """SHACL-validate a data graph against the shapes (with the ontology); the failures as readable lines."""
+    conforms, report, _text = pyshacl.validate(
+        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
+        advanced=True, allow_warnings=True,
+    )
+    if conforms:
+        return True, []
+    lines = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(result, SH.resultSeverity)
+        if severity != SH.Violation:
+            continue
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        shape = report.value(result, SH.sourceShape)
+        message = report.value(result, SH.resultMessage)
+        lines.append(f"{focus} {('path ' + str(path)) if path else ''}: {message} (shape {shape})".replace("  ", " "))
+    return (not lines), sorted(lines)
+
+
+def process_article(article: Article) -> ArticleResult:
+    """Extract, reason over and validate one article; nothing here touches the store."""
+    graph = article_to_graph(article)
+    context = touched_reference(graph)
+    inferred = reason(graph, context)
+    data = Graph()
+    for source in (graph, context, inferred):
+        for triple in source:
+            data.add(triple)
+    conforms, violations = validate(data)
+    return ArticleResult(article, article_iri(article), graph, inferred, conforms, violations)

@@ -1,0 +1,97 @@
+"""The store: builds are switched atomically, incremental, and a failed build leaves the live KG alone."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from loader.build import build
+from loader.store import StoreError, build_lock, current_build, open_read_only, rdflib_dataset
+
+ARTICLE = """---
+title: {title}
+date: 2024-05-06
+---
+ISLAMABAD: Interior Minister Wali Khanzada met US Ambassador Peter Ramsey in Islamabad on Monday. {extra}
+"""
+
+
+def _articles(tmp_path, extra=""):
+    folder = tmp_path / "articles"
+    folder.mkdir(exist_ok=True)
+    (folder / "a.md").write_text(ARTICLE.format(title="Talks", extra=extra), encoding="utf-8")
+    return folder
+
+
+def _article_graphs(store_dir):
+    store, _ = open_read_only(store_dir)
+    rows = store.query("SELECT DISTINCT ?a WHERE { ?a a <https://w3id.org/khyber/ontology#Article> }",
+                       use_default_graph_as_union=True)
+    return {row["a"].value for row in rows}
+
+
+def test_rebuild_without_changes_changes_nothing(tmp_path):
+    folder, store = _articles(tmp_path), tmp_path / "store"
+    first = build([folder], store, jobs=1)
+    size = len(open_read_only(store)[0])
+    second = build([folder], store, jobs=1)
+    assert first.loaded == ["a.md"] and second.loaded == [] and second.unchanged == ["a.md"]
+    assert len(open_read_only(store)[0]) == size
+
+
+def test_changed_article_replaces_its_graph(tmp_path):
+    folder, store = _articles(tmp_path), tmp_path / "store"
+    build([folder], store, jobs=1)
+    before = _article_graphs(store)
+    _articles(tmp_path, extra="They discussed trade.")
+    report = build([folder], store, jobs=1)
+    after = _article_graphs(store)
+    assert report.replaced == ["a.md"] and len(after) == 1 and after != before
+
+
+def test_prune_removes_vanished_articles(tmp_path):
+    folder, store = _articles(tmp_path), tmp_path / "store"
+    build([folder], store, jobs=1)
+    (folder / "a.md").unlink()
+    (folder / "b.md").write_text("Another story entirely, about nothing.\n", encoding="utf-8")
+    report = build([folder], store, jobs=1, prune=True)
+    assert report.removed == ["a.md"]
+    assert len(_article_graphs(store)) == 1
+
+
+def test_failed_build_leaves_previous_kg_live(tmp_path, monkeypatch):
+    folder, store = _articles(tmp_path), tmp_path / "store"
+    build([folder], store, jobs=1)
+    live = current_build(store)
+    (folder / "b.md").write_text("A second story.\n", encoding="utf-8")
+
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("loader.build._apply", explode)
+    with pytest.raises(RuntimeError):
+        build([folder], store, jobs=1)
+    assert current_build(store) == live
+    assert len(list((store / "builds").iterdir())) == 1  # the aborted build's directory is gone
+
+
+def test_only_one_build_at_a_time(tmp_path):
+    with build_lock(tmp_path):
+        with pytest.raises(StoreError, match="another build"):
+            with build_lock(tmp_path):
+                pass
+
+
+def test_rdflib_api_over_the_store_uses_oxigraph(tmp_path):
+    folder, store = _articles(tmp_path), tmp_path / "store"
+    build([folder], store, jobs=1)
+    kg, _ = open_read_only(store)
+    dataset = rdflib_dataset(kg)
+    rows = list(dataset.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    assert int(rows[0][0]) == len(kg)
+    assert isinstance(kg, ox.Store)
+
+
+def test_open_without_build_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="khyber build"):
+        open_read_only(tmp_path / "nothing")
