@@ -94,6 +94,7 @@ class KH(DefinedNamespace):
     governmentOf: URIRef
     dateline: URIRef
     metonymFor: URIRef
+    mentions: URIRef
     # datatype properties
     date: URIRef
     startDate: URIRef

@@ -45,6 +45,9 @@ class ArticleContext:
     people: list[Person] = field(default_factory=list)
     person_mentions: dict[int, list[PersonMention]] = field(default_factory=dict)
     home_state: Entry | None = None
+    local_aliases: dict[str, Entry] = field(default_factory=dict)  # acronyms introduced by this article
+    title_spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # posts' words, per sentence
+    person_states: dict[URIRef, URIRef] = field(default_factory=dict)  # person -> state of their post
 
     @classmethod
     def of(cls, article: Article, gazetteer: Gazetteer | None = None) -> "ArticleContext":
@@ -59,7 +62,7 @@ class ArticleContext:
     def _infer_home_state(self) -> Entry | None:
         """The state the story is told from: the dateline's country, else the most-mentioned state."""
         if self.article.dateline:
-            for entry, _via in self.gazetteer.lookup(self.article.dateline.title()):
+            for entry, _via in self.gazetteer.lookup(self.article.dateline.title()) or self.gazetteer.lookup(self.article.dateline):
                 state = self.state_of(entry)
                 if state is not None:
                     return state
@@ -95,6 +98,21 @@ class ArticleContext:
         for pm in self.person_mentions.get(index, []):
             found.append((pm.start - offset, pm.end - offset, pm.person.iri, "person"))
         return sorted(found)
+
+    def entry_of(self, iri: URIRef) -> Entry | None:
+        """The gazetteer entry (or article-local new organization) for an IRI."""
+        entry = self.gazetteer.entries.get(iri)
+        if entry is None:
+            entry = next((m.entry for ms in self.mentions.values() for m in ms if m.entry.iri == iri), None)
+        return entry
+
+    def label_of(self, iri: URIRef) -> str:
+        """A readable name for any agent or place of this article."""
+        entry = self.entry_of(iri)
+        if entry is not None:
+            return entry.label
+        person = next((p for p in self.people if p.iri == iri), None)
+        return person.name if person else str(iri).rsplit("/", 1)[-1]
 
     def places_in(self, index: int) -> list[Mention]:
         """Places (cities, provinces, states as territory) named in a sentence."""

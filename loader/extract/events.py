@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
@@ -39,17 +39,21 @@ class EventFinding:
     end: PartialDate | None
     rule: str
     confidence: float
+    co_chairs: list[URIRef] = field(default_factory=list)
+    sentences: list[int] = field(default_factory=list)
 
 
 def find_events(context: ArticleContext) -> list[EventFinding]:
-    """Events stated in the article, one per sentence at most."""
-    findings = []
+    """Events stated in the article; sentences describing the same event are merged into one."""
+    findings: list[EventFinding] = []
     for index, sentence in enumerate(context.sentences):
         text = sentence.text
         for kind, rdf_type, trigger in TRIGGERS:
             if not trigger.search(text):
                 continue
-            agents = [a for a in context.agents_in(index) if a[3] in ("person", "state", "body", "org")]
+            title_spans = context.title_spans.get(index, [])
+            agents = [a for a in context.agents_in(index) if a[3] in ("person", "state", "body", "org")
+                      and not any(s <= a[0] < e for s, e in title_spans)]
             participants = list(dict.fromkeys(a[2] for a in agents))
             people = [a for a in agents if a[3] == "person"]
             if kind == "briefing" and not people:
@@ -64,18 +68,89 @@ def find_events(context: ArticleContext) -> list[EventFinding]:
                 # the places visited are not participants; the travelling people are
                 destination_states = {context.gazetteer.metonyms.get(p, p) for p in places}
                 participants = [p for p in participants if p not in destination_states]
-            dates = find_dates(text, context.article.date)
+            dates = find_dates(_unquoted(text), context.article.date)
             start = dates[0][1] if dates else None
             end = dates[0][2] if dates else None
-            findings.append(EventFinding(
+            co_chairs = [a[2] for a in people] if re.search(r"\bco-?chair", text, re.I) else []
+            finding = EventFinding(
                 kind=kind, rdf_type=rdf_type, sentence_index=index, participants=participants,
                 location=places[0] if places and kind != "visit" else None,
                 destinations=places if kind == "visit" else [], visitors=visitors,
                 start=start, end=end, rule=f"{kind}-trigger",
                 confidence=0.6 if _FUTURE_OR_HYPOTHETICAL.search(text) else 0.8,
-            ))
+                co_chairs=co_chairs, sentences=[index],
+            )
+            _merge_or_add(context, findings, finding)
             break
+    for finding in findings:
+        if finding.kind == "briefing" and finding.start is None:
+            finding.start = _lead_statement_date(context)
     return findings
+
+
+def _unquoted(text: str) -> str:
+    """The sentence without its quotations (dates inside a quote are the speaker's, not the event's)."""
+    return re.sub(r"[“\"][^”\"]*[”\"]", " ", text)
+
+
+def _lead_statement_date(context: ArticleContext) -> PartialDate | None:
+    """News leads say when a statement was made: 'The State Department said on Monday ...'."""
+    for sentence in context.sentences[:4]:
+        said = re.search(r"\bsaid (?:on |in |late |early )?(\w+)", sentence.text)
+        if said:
+            dates = find_dates(sentence.text[said.start():said.end() + 12], context.article.date)
+            if dates:
+                return dates[0][1]
+    return None
+
+
+def _state_view(context: ArticleContext, finding: EventFinding) -> set:
+    """Participants seen as states (a person as the state of their post) for comparing two mentions."""
+    view = set()
+    for participant in finding.participants:
+        entry = context.gazetteer.entries.get(participant)
+        state = context.state_of(entry) if entry else None
+        view.add(state.iri if state else context.person_states.get(participant, participant))
+    return view
+
+
+def _merge_or_add(context: ArticleContext, findings: list[EventFinding], new: EventFinding) -> None:
+    for old in findings:
+        same_family = old.kind == new.kind or {old.kind, new.kind} <= {"meeting", "dialogue"}
+        if not same_family or not _compatible(old.start, new.start):
+            continue
+        if new.kind == "visit":
+            same = set(old.visitors) & set(new.visitors)
+        else:
+            a, b = set(old.participants), set(new.participants)
+            sa, sb = _state_view(context, old), _state_view(context, new)
+            people_a = {p for p in a if p in context.person_states}
+            people_b = {p for p in b if p in context.person_states}
+            same = (a <= b or b <= a or sa == sb and not (people_a and people_b and not people_a & people_b)) \
+                and (old.location is None or new.location is None or old.location == new.location)
+            if people_a and people_b and not (people_a <= people_b or people_b <= people_a):
+                same = False
+        if same:
+            old.participants = list(dict.fromkeys(old.participants + new.participants))
+            old.visitors = list(dict.fromkeys(old.visitors + new.visitors))
+            old.destinations = list(dict.fromkeys(old.destinations + new.destinations))
+            old.co_chairs = list(dict.fromkeys(old.co_chairs + new.co_chairs))
+            old.location = old.location or new.location
+            if new.start is not None and (old.start is None or (new.end and not old.end)):
+                old.start, old.end = new.start, new.end
+            if new.kind == "dialogue":
+                old.kind, old.rdf_type = "dialogue", new.rdf_type
+            old.sentences.append(new.sentence_index)
+            old.confidence = max(old.confidence, new.confidence)
+            return
+    findings.append(new)
+
+
+def _compatible(a: PartialDate | None, b: PartialDate | None) -> bool:
+    if a is None or b is None:
+        return True
+    return a.year == b.year and (a.month is None or b.month is None or a.month == b.month) and (
+        a.day is None or b.day is None or a.day == b.day)
 
 
 def _places_after_cue(context: ArticleContext, index: int) -> list[URIRef]:
@@ -93,7 +168,7 @@ def _places_after_cue(context: ArticleContext, index: int) -> list[URIRef]:
 def event_iri(finding: EventFinding) -> URIRef:
     """A stable IRI from what identifies the event: kind, date and participants."""
     when = finding.start.iso() if finding.start else "undated"
-    who = sorted(str(p).rsplit("/", 1)[-1] for p in finding.participants)
+    who = sorted(str(p).rsplit("/", 1)[-1] for p in (finding.visitors or finding.participants))
     digest = hashlib.sha1("|".join([finding.kind, when, *who, str(finding.location)]).encode()).hexdigest()[:8]
     return URIRef(f"{ID_BASE}{_KIND_PATH[finding.kind]}/{slugify(when + '-' + '-'.join(who[:3]))}-{digest}")
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..gazetteer import Entry
 from ..namespaces import mint
+from ..resources import REFERENCE_DIR
 from .context import ArticleContext, Person, PersonMention
 
 # Closed vocabulary of words that make up official titles (generic English, not tied to any article).
@@ -35,6 +38,7 @@ RANKS = {"gen", "gen.", "general", "lt", "lt.", "col", "col.", "maj", "maj.", "b
          "capt", "capt.", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sen", "sen.", "rep", "rep.",
          "field", "marshal", "air", "chief", "sir", "lieutenant", "major", "colonel", "brigadier", "admiral",
          "captain", "sheikh", "mullah", "maulana", "imam", "hafiz", "qari", "mufti"}
+LOWERCASE_NOT_TITLE = {"under", "state", "first", "second", "top", "major", "general", "head", "home", "public", "press"}
 CONNECTORS = {"of", "for", "and", "the", "on", "to", "in"}
 OCCUPATIONS = {"analyst", "expert", "observer", "journalist", "researcher", "professor", "scholar", "lawyer",
                "activist", "commentator", "author", "writer", "economist", "correspondent", "reporter"}
@@ -47,7 +51,7 @@ NAME_STOPWORDS = {"The", "A", "An", "This", "That", "These", "Those", "In", "On"
                   "September", "October", "November", "December", "Last", "Next", "Both", "No", "Some", "Many",
                   "Officials", "Authorities", "Reuters", "AFP", "AP", "PTI", "Source", "Also", "Read", "Photo"}
 
-TOKEN = re.compile(r"[A-Za-z][A-Za-z’'\-]*(?:\.(?:[A-Za-z]\.)*)?|\d[\d,.]*|[^\w\s]")
+TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z][A-Za-z’'\-]*|\d[\d,.]*|[^\w\s]")
 NAME_TOKEN = re.compile(r"^[A-Z][a-zA-Z’'\-]*[a-z][a-zA-Z’'\-]*$|^[A-Z][a-z]?$")
 
 
@@ -116,7 +120,16 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
             if found is not None:
                 found.posts.extend(posts)
                 findings.append(found)
+                for chain in (before, after):
+                    if chain:
+                        context.title_spans.setdefault(index, []).append((chain[0][1], chain[-1][2]))
             i = j
+    consolidate(findings)
+    for finding in findings:
+        for post in finding.posts:
+            state = context.state_of(post.owner) if post.owner is not None else None
+            if state is not None:
+                context.person_states.setdefault(finding.person.iri, state.iri)
     return findings
 
 
@@ -167,12 +180,17 @@ def _title_chain(tokens, name_index: int, text: str) -> list[tuple[str, int, int
     while k >= 0:
         word = tokens[k][0]
         lower = word.lower()
+        if word == "." and k > 0 and tokens[k - 1][0].lower() in RANKS:
+            k -= 1  # "Gen. Asim Munir": the abbreviation's period is not a sentence break
+            continue
         if word in {",", ";", ":", "(", ")", "“", "”", '"', "—", "–"} or word == ".":
             break
         if lower == "and":
             if not (chain and _has_head(chain) and k > 0 and _is_title_word(tokens[k - 1][0])):
                 break
         elif not (_is_title_word(word) or lower in CONNECTORS or word[:1].isupper() or lower in OCCUPATIONS):
+            break
+        elif word in LOWERCASE_NOT_TITLE:
             break
         chain.insert(0, tokens[k])
         k -= 1
@@ -227,7 +245,7 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
         owner = mention.entry if mention.via != "demonym" or owner is None else owner
         if mention.via == "demonym" and owner is mention.entry:
             owner = mention.entry
-        text = text[len(written):].lstrip("’'s ").strip()
+        text = re.sub(r"^(?:[’']s)?\s+", "", text[len(written):]).strip()
     # a demonym inside an appositive: "a retired Pakistani air marshal"
     if owner is None:
         for mention in owners:
@@ -261,8 +279,9 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
     if owner is not None and owner.kind == "place":
         owner = context.state_of(owner)
     if owner is None:
-        owner = _owner_from_title(context, text) or context.home_state
-        confidence = 0.6
+        owner = _owner_from_title(context, text)
+        confidence = 0.8 if owner is not None else 0.6
+        owner = owner or context.home_state
     else:
         confidence = 0.9
     titles = _split_titles(text)
@@ -273,8 +292,55 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
 
 def _owner_from_title(context: ArticleContext, title: str) -> Entry | None:
     """Titles that name their state: 'Secretary of State' is American, 'Secretary of Defense' too."""
-    lookup = getattr(context.gazetteer, "title_states", {})
-    return lookup.get(title.lower())
+    lexicon = title_lexicon()
+    words = title.lower().split()
+    # the longest lexicon title contained in this one decides ("Under Secretary of State for ..." -> US)
+    for size in range(len(words), 0, -1):
+        for begin in range(0, len(words) - size + 1):
+            entry = lexicon.get(" ".join(words[begin:begin + size]))
+            if entry and entry.get("implies_state"):
+                return context.gazetteer.entries.get(mint("state", entry["implies_state"]))
+            if entry and entry.get("implies_body"):
+                body = context.gazetteer.entries.get(mint("body", entry["implies_body"]))
+                if body is not None:
+                    return body
+    return None
+
+
+@lru_cache(maxsize=1)
+def title_lexicon() -> dict[str, dict]:
+    """The reference titles (loader/reference/titles.json) by lower-cased title and variant."""
+    path = REFERENCE_DIR / "titles.json"
+    if not path.exists():
+        return {}
+    lexicon: dict[str, dict] = {}
+    for entry in json.loads(path.read_text(encoding="utf-8")):
+        for name in [entry["title"], *entry.get("variants", [])]:
+            lexicon.setdefault(name.lower(), entry)
+    return lexicon
+
+
+def consolidate(findings: list[PersonFinding]) -> None:
+    """Drop repeated posts of a person in one article, and vague ones ('Under Secretary') covered by a fuller one."""
+    by_person: dict = {}
+    for finding in findings:
+        by_person.setdefault(finding.person.iri, []).extend((finding, post) for post in finding.posts)
+    for pairs in by_person.values():
+        keep = []
+        for finding, post in pairs:
+            words = set(post.title.lower().split())
+            covered = any(
+                other is not post and (other.owner == post.owner or post.confidence < other.confidence)
+                and words <= set(other.title.lower().split())
+                and (words < set(other.title.lower().split()) or (other.confidence, -id(other)) > (post.confidence, -id(post)))
+                for _, other in pairs
+            )
+            duplicate = any(k.title == post.title and k.owner == post.owner for _, k in keep)
+            if not covered and not duplicate:
+                keep.append((finding, post))
+        kept = {id(post) for _, post in keep}
+        for finding, _post in pairs:
+            finding.posts = [p for p in finding.posts if id(p) in kept]
 
 
 def _split_titles(text: str) -> list[str]:

@@ -1,0 +1,195 @@
+"""Militant attacks: kind, place, date, perpetrator, killed and injured (with the parts kept)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from ..dates import PartialDate, find_dates
+from .context import ArticleContext
+from .numbers import APPROX, NUMBER, to_int
+
+# Attack kinds, most specific first; the family decides which mentions may be one attack.
+KINDS = [
+    ("suicide bombing", "bombing", r"suicide (?:bomb(?:ing|ings|er|ers)?|attacks?|blasts?)"),
+    ("hijacking", "hijacking", r"hijack(?:ing|ings|ed)?"),
+    ("kidnapping", "kidnapping", r"kidnap(?:ping|pings|ped)?|abduct(?:ion|ed)"),
+    ("massacre", "shooting", r"massacres?"),
+    ("car bombing", "bombing", r"car bomb(?:ing|ings|s)?|vehicle-borne"),
+    ("bombing", "bombing", r"bomb(?:ing|ings|s)|blasts?|explosions?|IEDs?|improvised explosive"),
+    ("shooting", "shooting", r"shooting|gunmen opened fire|gun attack"),
+    ("ambush", "attack", r"ambush(?:ed)?"),
+    ("coordinated attacks", "attack", r"coordinated attacks?"),
+    ("attack", "attack", r"attacks?|assaults?|raids?|strikes?"),
+]
+KIND_PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{p})" for i, (_, _, p) in enumerate(KINDS)) + r")\b", re.I)
+VICTIMS = r"(?:people|persons|civilians|passengers|worshippers|students|children|soldiers|troops|policemen|police(?:\s?men)?|officers|personnel|security personnel|security forces|members|pilgrims|workers|labourers|laborers|tourists|villagers|others|nationals|citizens|security officials|army personnel|paramilitaries|guards|lives)"
+CASUALTY = re.compile(
+    rf"(?:(?P<approx>{APPROX})\s+)?(?P<num>{NUMBER})\s+(?:(?:other|more|more than)\s+)?(?P<who>(?:[a-z\-]+\s+){{0,2}}?{VICTIMS})",
+    re.I,
+)
+KILL_VERB = re.compile(r"\b(?:kill(?:ed|ing|s)?|dead|deaths?|died|lives|death toll|claimed the lives|left .* dead|slain|martyred)\b", re.I)
+INJURE_VERB = re.compile(r"\b(?:injur(?:ed|ing|ies|y)|wound(?:ed|ing|s)?|hurt)\b", re.I)
+COMBATANTS = re.compile(r"\b(?:militants?|attackers?|insurgents?|terrorists?|assailants?|gunmen|bombers?|fighters?|rebels?)\b", re.I)
+PERPETRATOR_CUE = re.compile(
+    r"\b(?:claimed (?:by|responsibility)|carried out by|blamed on|attributed (?:\w+ ){0,4}to|responsibility for|"
+    r"launched|by the|by militants of|conducted by|staged by|perpetrated by|behind)\b",
+    re.I,
+)
+DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects)\b[^.]*\bresponsibility\b", re.I)
+GENERIC = re.compile(r"\b(?:surge|wave|spate|rise|increase|string|series|spike|threat|fight against|since)\b", re.I)
+
+
+@dataclass
+class AttackFinding:
+    """An attack stated in one or more sentences of the article."""
+
+    kind: str
+    family: str
+    sentences: list[int]
+    places: list[URIRef] = field(default_factory=list)
+    start: PartialDate | None = None
+    perpetrators: list[URIRef] = field(default_factory=list)
+    denied_by: list[URIRef] = field(default_factory=list)
+    killed: int | None = None
+    killed_parts: list[tuple[str, int]] = field(default_factory=list)
+    injured: int | None = None
+    injured_parts: list[tuple[str, int]] = field(default_factory=list)
+    confidence: float = 0.7
+
+
+def find_attacks(context: ArticleContext) -> list[AttackFinding]:
+    """Attacks the article reports, merged across the sentences that describe the same one."""
+    findings: list[AttackFinding] = []
+    for index, sentence in enumerate(context.sentences):
+        text = sentence.text
+        kind_match = KIND_PATTERN.search(text)
+        if not kind_match:
+            continue
+        position = int(kind_match.lastgroup[1:])
+        kind, family, _ = KINDS[position]
+        groups = [m for m in context.mentions.get(index, []) if m.entry.kind == "group"]
+        killed, killed_parts = _casualties(text, KILL_VERB)
+        injured, injured_parts = _casualties(text, INJURE_VERB)
+        dates = [d for d in find_dates(_unquoted(text), context.article.date) if d[2] is None]
+        denied = [m.entry.iri for m in groups if DENIAL.search(text[m.start:])]
+        perpetrators = [m.entry.iri for m in groups if m.entry.iri not in denied and _is_perpetrator(text, m)]
+        specific = killed is not None or injured is not None or perpetrators or denied or (
+            dates and not GENERIC.search(text[:kind_match.start()]))
+        if not specific or (family == "attack" and kind != "coordinated attacks" and killed is None
+                            and not perpetrators and not denied and GENERIC.search(text)):
+            continue
+        if kind_match.group(0).lower() in ("strike", "strikes") and not (killed or perpetrators):
+            continue
+        finding = AttackFinding(
+            kind=kind, family=family, sentences=[index],
+            places=_attack_places(context, index),
+            start=dates[0][1] if dates else None,
+            perpetrators=perpetrators, denied_by=denied,
+            killed=killed, killed_parts=killed_parts, injured=injured, injured_parts=injured_parts,
+            confidence=0.8 if (killed or perpetrators) else 0.6,
+        )
+        _merge_or_add(findings, finding)
+    return findings
+
+
+def _unquoted(text: str) -> str:
+    return re.sub(r"[“\"][^”\"]*[”\"]", " ", text)
+
+
+def _is_perpetrator(text: str, mention) -> bool:
+    before = text[max(0, mention.start - 45):mention.start]
+    after = text[mention.end:mention.end + 60]
+    if PERPETRATOR_CUE.search(before):
+        return True
+    if re.match(r"\s*(?:\([A-Z]{2,}\)\s*)?(?:group\s+|militants\s+|fighters\s+)?(?:launched|carried out|claimed|staged|attacked|stormed|"
+                r"hijacked|bombed|killed|ambushed|said it|took responsibility)", after):
+        return True
+    return bool(re.search(r"\b(?:by|to)\s+(?:the\s+)?$", before))
+
+
+def _casualties(text: str, verb: re.Pattern) -> tuple[int | None, list[tuple[str, int]]]:
+    """Victims counted near a killing/injuring verb: 'killing 33 civilians and 17 security personnel' -> 50."""
+    parts: list[tuple[str, int]] = []
+    for match in CASUALTY.finditer(text):
+        window = text[max(0, match.start() - 40):match.end() + 40]
+        if not verb.search(window):
+            continue
+        other = INJURE_VERB if verb is KILL_VERB else KILL_VERB
+        near_other = other.search(text[match.end():match.end() + 25]) and not verb.search(text[match.end():match.end() + 25])
+        if near_other or COMBATANTS.search(match.group("who")):
+            continue
+        number = to_int(match.group("num"))
+        if number is None or number > 100_000:
+            continue
+        parts.append((" ".join(match.group("who").split()).lower(), number))
+    # "including eight students" restates part of a total already counted
+    parts = [p for i, p in enumerate(parts)
+             if not re.search(rf"including\s+{NUMBER}\s+{re.escape(p[0])}", text, re.I) or i == 0]
+    if not parts:
+        return None, []
+    total = sum(n for _, n in parts)
+    return total, parts if len(parts) > 1 else []
+
+
+def _attack_places(context: ArticleContext, index: int) -> list[URIRef]:
+    text = context.sentences[index].text
+    places = []
+    for mention in context.places_in(index):
+        before = text[max(0, mention.start - 12):mention.start]
+        if re.search(r"\b(?:in|at|across|near|of|outside|inside)\s+(?:the\s+)?(?:\w+\s+)?$", before, re.I):
+            places.append(mention.entry.iri)
+    return list(dict.fromkeys(places))
+
+
+def _compatible_dates(a: PartialDate | None, b: PartialDate | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.year != b.year:
+        return False
+    if a.month is None or b.month is None:
+        return True
+    if a.month != b.month:
+        return False
+    return a.day is None or b.day is None or a.day == b.day
+
+
+def _merge_or_add(findings: list[AttackFinding], new: AttackFinding) -> None:
+    for old in findings:
+        if not _compatible_dates(old.start, new.start):
+            continue
+        if old.perpetrators and new.perpetrators and not set(old.perpetrators) & set(new.perpetrators):
+            continue
+        if old.family != new.family and "attack" not in (old.family, new.family):
+            continue
+        if old.places and new.places and not set(old.places) & set(new.places) and old.start != new.start:
+            continue
+        if old.killed is not None and new.killed is not None and old.killed != new.killed and not (
+            new.killed_parts or old.killed_parts) and old.perpetrators == new.perpetrators and old.start != new.start:
+            continue
+        _merge(old, new)
+        return
+    findings.append(new)
+
+
+def _merge(old: AttackFinding, new: AttackFinding) -> None:
+    old.sentences += new.sentences
+    if old.family == "attack" and new.family != "attack" or (old.kind == "attack" and new.kind != "attack"):
+        old.kind, old.family = new.kind, new.family
+    old.places = list(dict.fromkeys(old.places + new.places))
+    if new.start is not None and (old.start is None or _more_precise(new.start, old.start)):
+        old.start = new.start
+    old.perpetrators = list(dict.fromkeys(old.perpetrators + new.perpetrators))
+    old.denied_by = list(dict.fromkeys(old.denied_by + new.denied_by))
+    # a broken-down count ("33 civilians and 17 security personnel") beats a rounded headline figure
+    if new.killed is not None and (old.killed is None or (new.killed_parts and not old.killed_parts)):
+        old.killed, old.killed_parts = new.killed, new.killed_parts
+    if new.injured is not None and (old.injured is None or (new.injured_parts and not old.injured_parts)):
+        old.injured, old.injured_parts = new.injured, new.injured_parts
+    old.confidence = max(old.confidence, new.confidence)
+
+
+def _more_precise(a: PartialDate, b: PartialDate) -> bool:
+    return (a.day is not None, a.month is not None) > (b.day is not None, b.month is not None)

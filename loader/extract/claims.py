@@ -1,0 +1,121 @@
+"""Claims: who blamed, accused or alleged what of whom, who claimed responsibility, who denied it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from .context import ArticleContext
+
+ACCUSE = re.compile(
+    r"\b(?:blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing|ation|ations)|alleg(?:e|es|ed|ing|ation|ations)|"
+    r"criticiz(?:e|es|ed)|criticis(?:e|es|ed)|attribut(?:e|es|ed|ing)|held responsible|pointed the finger at|"
+    r"planned (?:from|in|by)|orchestrated|sponsored by|backed by|behind the)\b",
+    re.I,
+)
+RESPONSIBILITY = re.compile(r"\bclaimed (?:responsibility|by)\b|\bclaiming responsibility\b|\btook responsibility\b", re.I)
+DENY = re.compile(r"\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed)?|refut(?:e|es|ed))\b", re.I)
+PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+
+
+@dataclass
+class ClaimFinding:
+    """An assertion by a claimant about an accused agent, possibly denied."""
+
+    sentence_indices: list[int]
+    claimant: URIRef | None
+    accused: URIRef | None
+    denied_by: list[URIRef] = field(default_factory=list)
+    text: str = ""
+    about_attack: bool = False
+    confidence: float = 0.7
+
+
+def find_claims(context: ArticleContext) -> list[ClaimFinding]:
+    """Claims in the article; a denial attaches to the claim it answers (same or previous sentences)."""
+    findings: list[ClaimFinding] = []
+    for index, sentence in enumerate(context.sentences):
+        text = sentence.text
+        agents = [a for a in context.agents_in(index) if a[3] in ("state", "person", "body", "group", "org")]
+        agents = [(s, e, context.gazetteer.government_of.get(i, i), k) for s, e, i, k in agents]
+        for match in RESPONSIBILITY.finditer(text):
+            group = _nearest(agents, match, prefer_before=not match.group(0).lower().startswith("claimed by"),
+                             kinds=("group",))
+            if group:
+                findings.append(ClaimFinding([index], group, group, text=_short(text), about_attack=True, confidence=0.8))
+        for match in ACCUSE.finditer(text):
+            before = [a for a in agents if a[1] <= match.start()]
+            after = [a for a in agents if a[0] >= match.end()]
+            passive = re.search(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", text[:match.start()])
+            if passive:
+                by = re.search(r"\bby\s+(?:the\s+)?", text[match.end():])
+                claimant = next((a for a in after if by and a[0] >= match.end() + by.start()), None)
+                accused_candidates = [a for a in after if claimant is None or a[0] < claimant[0]] or before[-1:]
+                accused = accused_candidates[0] if accused_candidates else None
+            else:
+                claimant = _subject(before, text)
+                accused = after[0] if after else None
+            if claimant is None or accused is None or claimant[2] == accused[2]:
+                continue
+            findings.append(ClaimFinding([index], claimant[2], accused[2], text=_short(text),
+                                         confidence=0.7 if not passive else 0.6))
+            break
+        deny = DENY.search(text)
+        if deny and re.search(r"\b(?:allegation|claim|accusation|charge|responsibility|report|assertion)s?\b|"
+                              r"\bbaseless\b|\bthese\b", text, re.I):
+            denier = _subject([a for a in agents if a[1] <= deny.start()], text) or _subject(agents, text)
+            if denier is None:
+                continue
+            if re.search(r"\bresponsibility\b", text[deny.end():], re.I):
+                findings.append(ClaimFinding([index], None, denier[2], [denier[2]], text=_short(text), about_attack=True))
+                continue
+            target = _claim_denied(findings, denier[2], index)
+            if target is not None:
+                target.denied_by.append(denier[2])
+                target.sentence_indices.append(index)
+    return _dedupe(findings)
+
+
+def _nearest(agents, match, *, prefer_before: bool, kinds) -> URIRef | None:
+    candidates = [a for a in agents if a[3] in kinds]
+    before = [a for a in candidates if a[1] <= match.start()]
+    after = [a for a in candidates if a[0] >= match.end()]
+    if prefer_before and before:
+        return before[-1][2]
+    if after:
+        return after[0][2]
+    return before[-1][2] if before else None
+
+
+def _subject(before, text: str):
+    """The agent that acts: the last one before the verb, skipping possessive modifiers of a noun."""
+    for candidate in reversed(before):
+        return candidate
+    return None
+
+
+def _claim_denied(findings: list[ClaimFinding], denier: URIRef, index: int) -> ClaimFinding | None:
+    """The claim a denial answers: one accusing the denier, in this or the two previous sentences."""
+    recent = [f for f in findings if index - f.sentence_indices[0] <= 2]
+    for finding in reversed(recent):
+        if finding.accused == denier:
+            return finding
+    return None
+
+
+def _dedupe(findings: list[ClaimFinding]) -> list[ClaimFinding]:
+    result: list[ClaimFinding] = []
+    for finding in findings:
+        same = next((r for r in result if (r.claimant, r.accused) == (finding.claimant, finding.accused)), None)
+        if same is None:
+            result.append(finding)
+        else:
+            same.denied_by = list(dict.fromkeys(same.denied_by + finding.denied_by))
+            same.sentence_indices = list(dict.fromkeys(same.sentence_indices + finding.sentence_indices))
+    return result
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 300 else text[:297] + "..."

@@ -1,0 +1,107 @@
+"""Designations (who listed or proscribed whom, on which list) and group affiliations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from ..dates import PartialDate, find_dates
+from ..namespaces import KH
+from .context import ArticleContext
+
+DESIGNATION_VERB = re.compile(
+    r"\b(?:designat(?:ed|es|ing|ion)|proscri(?:bed|bes|ption)|banned|outlawed|blacklist(?:ed|s)?|"
+    r"listed (?:as|by|the)|added (?:\w+ ){0,3}to (?:its|the) (?:\w+ ){0,3}list|sanctions? list)\b",
+    re.I,
+)
+TYPES = [
+    (KH.ForeignTerroristOrganization, re.compile(r"\bForeign Terrorist Organi[sz]ations?\b|\bFTOs?\b", re.I)),
+    (KH.SpeciallyDesignatedGlobalTerrorist, re.compile(r"\bSpecially Designated Global Terrorists?\b|\bSDGTs?\b", re.I)),
+    (KH.UNSanctionsListing, re.compile(r"\b(?:UN|United Nations|Security Council)\b[^.]*\bsanctions?\b|\b1267\b", re.I)),
+    (KH.Proscription, re.compile(r"\bproscri(?:bed|bes|ption)|\bbanned\b|\boutlawed\b", re.I)),
+]
+AFFILIATE = re.compile(
+    r"(?P<rel>affiliate|offshoot|wing|front|faction|splinter group|proxy|branch|chapter|arm)\b(?:,)?\s*(?:of\s+)?$", re.I)
+NEGATED = re.compile(r"\b(?:not|never|no longer|revoked|delisted|lifted)\b", re.I)
+
+
+@dataclass
+class DesignationFinding:
+    """One authority listing one designee."""
+
+    sentence_index: int
+    designee: URIRef
+    by: URIRef | None
+    type: URIRef | None
+    date: PartialDate | None
+    confidence: float
+
+
+@dataclass
+class AffiliationFinding:
+    """'X and its affiliate, Y' -> Y affiliateOf X."""
+
+    sentence_index: int
+    group: URIRef
+    parent: URIRef
+
+
+def find_designations(context: ArticleContext) -> list[DesignationFinding]:
+    """Designations stated in the article (one per designee)."""
+    findings = []
+    for index, sentence in enumerate(context.sentences):
+        text = sentence.text
+        verb = DESIGNATION_VERB.search(text)
+        if not verb or NEGATED.search(text[max(0, verb.start() - 30):verb.start()]):
+            continue
+        mentions = context.mentions.get(index, [])
+        designees = [m for m in mentions if m.entry.kind == "group"]
+        people = [pm for pm in context.person_mentions.get(index, [])]
+        if not designees and not people:
+            continue
+        by = _authority(context, index, verb)
+        kind = next((t for t, pattern in TYPES if pattern.search(text)), None)
+        dates = [d for d in find_dates(text, context.article.date) if d[2] is None]
+        date = dates[0][1] if dates else None
+        for mention in designees:
+            findings.append(DesignationFinding(index, mention.entry.iri, by, kind, date, 0.8 if by else 0.6))
+    return findings
+
+
+def _authority(context: ArticleContext, index: int, verb: re.Match) -> URIRef | None:
+    """Who designates: the state or body before the verb ('the US designated'), or 'by the X' after it."""
+    text = context.sentences[index].text
+    agents = [a for a in context.agents_in(index) if a[3] in ("state", "body", "org")]
+    before = [a for a in agents if a[1] <= verb.start()]
+    by_match = re.search(r"\bby (?:the )?", text[verb.end():])
+    if by_match:
+        after = [a for a in agents if a[0] >= verb.end() + by_match.start()]
+        if after:
+            return after[0][2]
+    if before:
+        return before[-1][2]
+    return None
+
+
+def find_affiliations(context: ArticleContext) -> list[AffiliationFinding]:
+    """Group relations stated in text: 'the BLA and its affiliate, the Majeed Brigade'."""
+    findings = []
+    for index, sentence in enumerate(context.sentences):
+        text = sentence.text
+        groups = [m for m in context.mentions.get(index, []) if m.entry.kind == "group"]
+        for i, mention in enumerate(groups):
+            between_start = groups[i - 1].end if i else 0
+            before = text[between_start:mention.start]
+            rel = AFFILIATE.search(re.sub(r"\b(?:the|its|a|an)\b\s*", "", before, flags=re.I).rstrip(" ,"))
+            if rel and i > 0 and re.search(r"\b(?:its|their)\b", before, re.I):
+                findings.append(AffiliationFinding(index, mention.entry.iri, groups[i - 1].entry.iri))
+            elif rel and i + 1 < len(groups) and re.match(r"\s*of\s", text[mention.end:]) is None:
+                # "a wing of the X" when the affiliate was named just before: "Y, a wing of X"
+                pass
+            after = text[mention.end:mention.end + 40]
+            parent_match = re.match(r"\s*(?:\([^)]*\))?\s*,?\s*(?:an?|the)\s+(?:\w+\s+)?(?:affiliate|offshoot|wing|front|faction|branch|proxy)\s+of\s+(?:the\s+)?", after, re.I)
+            if parent_match and i + 1 < len(groups) and groups[i + 1].start <= mention.end + parent_match.end() + 2:
+                findings.append(AffiliationFinding(index, mention.entry.iri, groups[i + 1].entry.iri))
+    return findings

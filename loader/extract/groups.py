@@ -1,0 +1,97 @@
+"""Organizations the reference data does not know: 'the Libyan National Army', 'a new group, the X Front (XF)'."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from ..gazetteer import Entry, Mention
+from ..namespaces import KH, mint
+from .context import ArticleContext
+
+# Head nouns that end an organization's name; the first set marks armed groups.
+ARMED_HEADS = r"(?:Liberation Army|Liberation Front|Army|Front|Brigades?|Battalions?|Militia|Mujahideen|Mujahidin|Taliban|Jihad|Movement|Forces|Commandos?|Tigers|Jamaat|Lashkar|Sipah|Ansar|Al-Ansar)"
+OTHER_HEADS = r"(?:Organi[sz]ation|Council|Party|Alliance|Union|Agency|Bureau|Authority|Commission|Committee|Institute|Coalition|Group|Network)"
+_NAME_WORD = r"(?:[A-Z][\w'’\-]*|al-[A-Z][\w'’\-]*|e-[A-Z][\w'’\-]*|ul-[A-Z][\w'’\-]*|of|the|for|and|al|ul|e|i)"
+CANDIDATE = re.compile(
+    rf"\b(?P<name>(?:[A-Z][\w'’\-]*\s+)(?:{_NAME_WORD}\s+){{0,5}}?(?P<head>{ARMED_HEADS}|{OTHER_HEADS}))\b"
+    rf"(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9\-]{{1,9}})\))?"
+)
+ARMED_CONTEXT = re.compile(
+    r"\b(?:militant|militants|separatist|insurgent|rebel|armed|terrorist|jihadist|extremist|paramilitary)\b"
+    r"(?:\s+(?:group|outfit|organi[sz]ation|faction|movement|wing))?",
+    re.I,
+)
+_LEADING_NOISE = re.compile(r"^(?:The|A|An|In|On|At|By|For|From|With|And|But|Pakistan’s|Pakistan's)\s+")
+
+
+@dataclass
+class NewOrganization:
+    """An organization found in text that reference data does not list."""
+
+    iri: URIRef
+    label: str
+    rdf_type: URIRef
+    acronym: str | None
+    sentence_index: int
+
+
+def find_new_organizations(context: ArticleContext) -> list[NewOrganization]:
+    """Unknown organizations named in the article; they become mentions the other extractors can use."""
+    found: dict[URIRef, NewOrganization] = {}
+    for index, sentence in enumerate(context.sentences):
+        text = sentence.text
+        known = context.mentions.get(index, [])
+        for match in CANDIDATE.finditer(text):
+            name = _LEADING_NOISE.sub("", match.group("name")).strip()
+            start = match.start("name") + (len(match.group("name")) - len(name))
+            if len(name.split()) < 2 or any(m.start < match.end("name") and start < m.end for m in known):
+                continue
+            head = match.group("head")
+            armed = bool(re.fullmatch(ARMED_HEADS, head)) and (
+                ARMED_CONTEXT.search(text[max(0, start - 60):start]) is not None
+                or re.search(r"Liberation|Mujahideen|Mujahidin|Jihad|Lashkar|Jaish|Tehreek|Tehrik", name) is not None
+            )
+            if not armed and not re.fullmatch(OTHER_HEADS, head) and not _is_named_force(name):
+                continue
+            kind, rdf_type = ("group", KH.MilitantGroup) if armed else ("org", KH.Organization)
+            iri = mint(kind, name)
+            entry = Entry(iri, kind, name, rdf_type)
+            acronym = match.group("acronym")
+            end = match.end() if acronym else match.end("name")
+            context.mentions.setdefault(index, []).append(Mention(start, end, text[start:end], entry, "new"))
+            if acronym:
+                _register_acronym(context, acronym, entry)
+            found.setdefault(iri, NewOrganization(iri, name, rdf_type, acronym, index))
+        context.mentions[index] = sorted(context.mentions.get(index, []), key=lambda m: m.start)
+    _find_acronym_mentions(context, found)
+    return list(found.values())
+
+
+def _is_named_force(name: str) -> bool:
+    """'Libyan National Army', 'Rapid Support Forces': a capitalised armed body that is not a state's organ."""
+    return len(name.split()) >= 3 and name.split()[-1] in {"Army", "Forces", "Front", "Movement", "Militia"}
+
+
+def _register_acronym(context: ArticleContext, acronym: str, entry: Entry) -> None:
+    context.local_aliases[acronym] = entry
+
+
+def _find_acronym_mentions(context: ArticleContext, found: dict) -> None:
+    """Later bare uses of an acronym introduced in parentheses ('... Forces (RSF)' ... 'the RSF')."""
+    if not context.local_aliases:
+        return
+    pattern = re.compile(r"(?<![\w\-])(" + "|".join(map(re.escape, context.local_aliases)) + r")(?![\w\-])")
+    for index, sentence in enumerate(context.sentences):
+        existing = context.mentions.get(index, [])
+        added = False
+        for match in pattern.finditer(sentence.text):
+            if any(m.start <= match.start() < m.end for m in existing):
+                continue
+            entry = context.local_aliases[match.group(1)]
+            existing.append(Mention(match.start(), match.end(), match.group(1), entry, "acronym"))
+            added = True
+        if added:
+            context.mentions[index] = sorted(existing, key=lambda m: m.start)
