@@ -144,6 +144,8 @@ def _event_label(context: ArticleContext, finding) -> str:
 def _write_attacks(context: ArticleContext, writer: FactWriter) -> list[tuple[URIRef, object]]:
     written = []
     for finding in find_attacks(context):
+        if not finding.places and finding.start is None:
+            continue  # an attack with neither place nor time cannot be told apart from any other
         where = finding.places[0] if finding.places else None
         when = finding.start.iso() if finding.start else None
         iri = _fact_iri("attack", finding.kind, where, when, *sorted(map(str, finding.perpetrators)),
@@ -165,7 +167,10 @@ def _write_attacks(context: ArticleContext, writer: FactWriter) -> list[tuple[UR
             if total is None:
                 continue
             writer.integer(iri, prop, total)
+            merged: dict[str, int] = {}
             for category, count in parts:
+                merged[category] = merged.get(category, 0) + count
+            for category, count in merged.items():
                 part = URIRef(f"{iri}-{'killed' if prop == KH.killed else 'injured'}-{slugify(category)}")
                 writer.add(part, RDF.type, KH.CasualtyFigure)
                 writer.add(part, KH.casualtyCategory, Literal(category))
@@ -192,7 +197,10 @@ def _write_designations(context: ArticleContext, writer: FactWriter) -> None:
 
 
 def _write_affiliations(context: ArticleContext, writer: FactWriter) -> None:
+    affiliate_of = context.gazetteer.affiliate_of
     for finding in find_affiliations(context):
+        if finding.group == finding.parent or affiliate_of.get(finding.parent) == finding.group:
+            continue  # the reference data says it is the other way round
         writer.add(finding.group, KH.affiliateOf, finding.parent)
 
 

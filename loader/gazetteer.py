@@ -100,6 +100,10 @@ class Gazetteer:
         lowered = name.lower()
         return next((v for k, v in self._names.items() if k.lower() == lowered and not _is_acronym(k)), [])
 
+    def _names_of(self, candidates) -> list[str]:
+        iris = {entry.iri for entry, _ in candidates}
+        return [name for name, entries in self._names.items() if any(e.iri in iris for e, _ in entries)]
+
     def find(self, text: str) -> list[Mention]:
         """All non-overlapping mentions of known entities in a text, longest first, in order."""
         found: list[Mention] = []
@@ -108,9 +112,10 @@ class Gazetteer:
                 continue
             for match in pattern.finditer(text):
                 written = match.group(0)
-                if pattern is self._folded and not written[:1].isupper():
-                    continue  # proper names are capitalised; "afghan" in running text is not one
                 candidates = self.lookup(" ".join(written.replace("-", " ").split())) or self.lookup(written)
+                if pattern is self._folded and not written[:1].isupper() and not any(
+                        _starts_lowercase(name) for name in self._names_of(candidates)):
+                    continue  # proper names are capitalised ("afghan" in running text is not one; "al-Qaeda" is)
                 if not candidates:
                     continue
                 entry, via = _preferred(candidates)
@@ -128,6 +133,10 @@ def _preferred(candidates: list[tuple[Entry, str]]) -> tuple[Entry, str]:
     rank = {"state": 0, "group": 1, "org": 2, "body": 3, "place": 4}
     via_rank = {"label": 0, "alias": 1, "demonym": 2}
     return min(candidates, key=lambda c: (via_rank.get(c[1], 3), rank.get(c[0].kind, 9)))
+
+
+def _starts_lowercase(name: str) -> bool:
+    return name[:1].islower()
 
 
 def _is_acronym(name: str) -> bool:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-import owlrl
 import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
+from . import reasoner
 from .article_graph import article_iri, article_to_graph
 from .articles import Article
 from .resources import ontology_graph, reference_graph, shapes_graph
@@ -43,20 +44,27 @@ def touched_reference(graph: Graph) -> Graph:
     return touched
 
 
-def reason(graph: Graph, context: Graph) -> Graph:
-    """The OWL RL inferences about the article's individuals (not the ontology's own closure)."""
-    work = Graph()
-    for source in (graph, context, ontology_graph()):
-        for triple in source:
-            work.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False,
-                           datatype_axioms=False).expand(work)
+def reason(graph: Graph, context: Graph, *, engine: str = "compiled") -> Graph:
+    """The OWL RL inferences about the article's individuals (not the ontology's own closure).
+
+    `engine="compiled"` (the default) closes the article against the ontology compiled once per
+    process (`loader.reasoner`), falling back to owlrl for what it does not cover; `engine="owlrl"`
+    runs owlrl over ontology + article + context, the reference the compiled engine must match.
+    """
     ontology = ontology_graph()
+    closed = reasoner.closure(ontology, graph, context) if engine == "compiled" else None
+    if closed is None:
+        work = Graph()
+        for source in (graph, context, ontology):
+            for triple in source:
+                work.add(triple)
+        closed = reasoner.owlrl_closure(work)
+    tbox_subjects = _tbox_subjects()
     inferred = Graph()
-    for s, p, o in work:
+    for s, p, o in closed:
         if isinstance(s, Literal) or (s, p, o) in graph or (s, p, o) in context or (s, p, o) in ontology:
             continue
-        if (s, RDF.type, None) in ontology or (s, RDF.type, OWL.Ontology) in ontology:
+        if s in tbox_subjects:
             continue  # TBox inferences belong to the ontology, not to an article
         if p == OWL.sameAs and s == o:
             continue
@@ -64,6 +72,12 @@ def reason(graph: Graph, context: Graph) -> Graph:
             continue
         inferred.add((s, p, o))
     return inferred
+
+
+@lru_cache(maxsize=1)
+def _tbox_subjects() -> frozenset:
+    """Subjects the ontology types (its classes, properties, individuals and the ontology itself)."""
+    return frozenset(ontology_graph().subjects(RDF.type, None))
 
 
 def validate(data: Graph) -> tuple[bool, list[str]]:
