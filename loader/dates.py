@@ -60,7 +60,7 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 def parse_written_date(text: str) -> dt.date | None:
     """A full calendar date written out ("16 September 2024", "Sept. 16, 2024", "2024-09-16"), else None."""
-    text = text.strip()
+    text = re.sub(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+", "", text.strip(), flags=re.I)
     match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})\b", text)
     if match:
         return _safe_date(*map(int, match.groups()))

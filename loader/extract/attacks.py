@@ -27,7 +27,8 @@ KINDS = [
 KIND_PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{p})" for i, (_, _, p) in enumerate(KINDS)) + r")\b", re.I)
 VICTIMS = r"(?:people|persons|civilians|passengers|worshippers|students|children|soldiers|troops|policemen|police(?:\s?men)?|officers|personnel|security personnel|security forces|members|pilgrims|workers|labourers|laborers|tourists|villagers|others|nationals|citizens|security officials|army personnel|paramilitaries|guards|lives)"
 CASUALTY = re.compile(
-    rf"(?:(?P<approx>{APPROX})\s+)?(?P<num>{NUMBER})\s+(?:(?:other|more|more than)\s+)?(?P<who>(?:[a-z\-]+\s+){{0,2}}?{VICTIMS})",
+    rf"(?:(?P<approx>{APPROX})\s+)?(?P<num>{NUMBER})\s+(?:(?:other|more|more than)\s+)?"
+    rf"(?:(?P<who>(?:[a-z\-]+\s+){{0,2}}?{VICTIMS})|(?P<bare>(?=(?:were\s+|was\s+)?(?:killed|dead|wounded|injured|hurt)\b)))",
     re.I,
 )
 KILL_VERB = re.compile(r"\b(?:kill(?:ed|ing|s)?|dead|deaths?|died|lives|death toll|claimed the lives|left .* dead|slain|martyred)\b", re.I)
@@ -113,18 +114,18 @@ def _is_perpetrator(text: str, mention) -> bool:
 def _casualties(text: str, verb: re.Pattern) -> tuple[int | None, list[tuple[str, int]]]:
     """Victims counted near a killing/injuring verb: 'killing 33 civilians and 17 security personnel' -> 50."""
     parts: list[tuple[str, int]] = []
+    wanted = "kill" if verb is KILL_VERB else "injure"
     for match in CASUALTY.finditer(text):
-        window = text[max(0, match.start() - 40):match.end() + 40]
-        if not verb.search(window):
+        who = match.group("who") or "people"
+        following = text[match.end():match.end() + 30]
+        if _nearest_verb(text, match) != wanted:
             continue
-        other = INJURE_VERB if verb is KILL_VERB else KILL_VERB
-        near_other = other.search(text[match.end():match.end() + 25]) and not verb.search(text[match.end():match.end() + 25])
-        if near_other or COMBATANTS.search(match.group("who")):
+        if COMBATANTS.search(who) or re.match(r"\s*(?:years?|months?|days?|hours?|km|kilomet|miles?|%)", following):
             continue
         number = to_int(match.group("num"))
         if number is None or number > 100_000:
             continue
-        parts.append((" ".join(match.group("who").split()).lower(), number))
+        parts.append((" ".join(who.split()).lower(), number))
     # "including eight students" restates part of a total already counted
     parts = [p for i, p in enumerate(parts)
              if not re.search(rf"including\s+{NUMBER}\s+{re.escape(p[0])}", text, re.I) or i == 0]
@@ -132,6 +133,21 @@ def _casualties(text: str, verb: re.Pattern) -> tuple[int | None, list[tuple[str
         return None, []
     total = sum(n for _, n in parts)
     return total, parts if len(parts) > 1 else []
+
+
+def _nearest_verb(text: str, match: re.Match) -> str | None:
+    """Whether a count belongs to a killing or an injuring verb: the verb right after it, else the last before."""
+    following = text[match.end():match.end() + 30]
+    found = [(m.start(), "kill") for m in KILL_VERB.finditer(following)] + \
+            [(m.start(), "injure") for m in INJURE_VERB.finditer(following)]
+    cut = re.search(r"\band\b|,|;", following)
+    found = [f for f in found if cut is None or f[0] < cut.start()]
+    if found:
+        return min(found)[1]
+    preceding = text[max(0, match.start() - 45):match.start()]
+    found = [(m.end(), "kill") for m in KILL_VERB.finditer(preceding)] + \
+            [(m.end(), "injure") for m in INJURE_VERB.finditer(preceding)]
+    return max(found)[1] if found else None
 
 
 def _attack_places(context: ArticleContext, index: int) -> list[URIRef]:

@@ -48,6 +48,7 @@ class ArticleContext:
     local_aliases: dict[str, Entry] = field(default_factory=dict)  # acronyms introduced by this article
     title_spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # posts' words, per sentence
     person_states: dict[URIRef, URIRef] = field(default_factory=dict)  # person -> state of their post
+    sentence_posts: dict[int, list] = field(default_factory=dict)  # posts found per sentence, in order
 
     @classmethod
     def of(cls, article: Article, gazetteer: Gazetteer | None = None) -> "ArticleContext":

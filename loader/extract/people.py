@@ -19,7 +19,7 @@ TITLE_HEADS = {
     "governor", "chairman", "chairwoman", "chairperson", "chair", "senator", "congressman", "congresswoman",
     "lawmaker", "marshal", "admiral", "general", "king", "queen", "emir", "prince", "commissioner", "consul",
     "counsellor", "counselor", "attache", "head", "leader", "mayor", "speaker", "justice", "judge", "negotiator",
-    "official", "diplomat", "administrator", "inspector", "deputy", "undersecretary", "sheikh",
+    "official", "diplomat", "administrator", "inspector", "deputy", "undersecretary", "sheikh", "counterpart",
 }
 TITLE_MODIFIERS = {
     "acting", "deputy", "vice", "under", "assistant", "special", "principal", "senior", "chief", "joint",
@@ -104,7 +104,8 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
                 i += 1
                 continue
             j = i
-            while j < len(tokens) and j - i < 4 and _is_name_token(tokens[j][0]) and not _inside(tokens[j][1], entity_spans):
+            while j < len(tokens) and j - i < 4 and _is_name_token(tokens[j][0]) and (
+                    not _inside(tokens[j][1], entity_spans) or (j > i and _single_word_place(context, index, tokens[j]))):
                 j += 1
             name_tokens = [t[0] for t in tokens[i:j]]
             name = " ".join(name_tokens).rstrip("’'s") if name_tokens[-1].endswith(("’s", "'s")) else " ".join(name_tokens)
@@ -119,6 +120,7 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
                              titled=bool(posts) or occupational or _said_pattern(tokens, i, j))
             if found is not None:
                 found.posts.extend(posts)
+                context.sentence_posts.setdefault(index, []).extend(posts)
                 findings.append(found)
                 for chain in (before, after):
                     if chain:
@@ -131,6 +133,12 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
             if state is not None:
                 context.person_states.setdefault(finding.person.iri, state.iri)
     return findings
+
+
+def _single_word_place(context: ArticleContext, index: int, token) -> bool:
+    """A place name of one word that continues a person's name ('Hassan Farah', 'Amna Baloch')."""
+    return any(m.start == token[1] and m.end == token[2] and m.entry.kind == "place"
+               for m in context.mentions.get(index, []))
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
@@ -265,14 +273,11 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
         if low in HOLDING_STATUS:
             status = HOLDING_STATUS[low]
             text = " ".join(w for w in text.split() if w.lower().rstrip(".") != low)
-    # trailing rank words belong to the name ("Army Chief Gen Asim Munir")
+    # trailing rank words belong to the name ("Army Chief Gen Asim Munir", "spokesman Major X")
     parts = text.split()
-    while len(parts) > 1 and parts[-1].lower() in RANKS and parts[-1].lower().rstrip(".") not in TITLE_HEADS - {"general", "marshal", "chief"}:
-        if parts[-1].lower().rstrip(".") in {"gen", "general", "lt", "col", "maj", "brig", "adm", "capt", "dr", "mr",
-                                               "mrs", "ms", "sen", "rep", "sir", "sheikh", "mullah", "maulana"}:
-            parts.pop()
-        else:
-            break
+    while len(parts) > 1 and parts[-1].lower() in RANKS and (
+            parts[-1].lower().rstrip(".") not in TITLE_HEADS or parts[-2].lower().rstrip(".") in TITLE_HEADS):
+        parts.pop()
     text = " ".join(parts)
     if not text or not any(w.lower().rstrip(".") in TITLE_HEADS for w in text.split()):
         return []
@@ -284,10 +289,22 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
         owner = owner or context.home_state
     else:
         confidence = 0.9
+    if text.lower() == "counterpart":
+        # "her Turkish counterpart": the same post as the person just named, in the other state
+        previous = _previous_post(context, index)
+        if previous is None or owner is None:
+            return []
+        text = previous.title
     titles = _split_titles(text)
     del body_phrase  # the generic body stays part of the title text ("Foreign Ministry Spokesperson")
     return [Post(title=_normalise_title(t), written=t, owner=owner, status=status, rule=rule, confidence=confidence)
             for t in titles]
+
+
+def _previous_post(context: ArticleContext, index: int) -> Post | None:
+    """The post of the last person named with one in this sentence (for 'his counterpart')."""
+    posts = context.sentence_posts.get(index, [])
+    return posts[-1] if posts else None
 
 
 def _owner_from_title(context: ArticleContext, title: str) -> Entry | None:
