@@ -61,15 +61,21 @@ class ArticleContext:
         return context
 
     def _infer_home_state(self) -> Entry | None:
-        """The state the story is told from: the dateline's country, else the most-mentioned state."""
+        """The state the story is about: the most-mentioned state, the dateline's country counting extra."""
+        counts = Counter(
+            m.entry.iri for ms in self.mentions.values() for m in ms if m.entry.kind == "state"
+        )
+        for ms in self.mentions.values():
+            for m in ms:
+                state = self.gazetteer.metonyms.get(m.entry.iri) if m.entry.kind == "place" else None
+                if state is not None:
+                    counts[state] += 1
         if self.article.dateline:
             for entry, _via in self.gazetteer.lookup(self.article.dateline.title()) or self.gazetteer.lookup(self.article.dateline):
                 state = self.state_of(entry)
                 if state is not None:
-                    return state
-        counts = Counter(
-            m.entry.iri for ms in self.mentions.values() for m in ms if m.entry.kind == "state"
-        )
+                    counts[state.iri] += 2
+                    break
         if not counts:
             return None
         return self.gazetteer.entries[counts.most_common(1)[0][0]]

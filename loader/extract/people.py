@@ -26,7 +26,7 @@ TITLE_MODIFIERS = {
     "additional", "federal", "provincial", "foreign", "interior", "defense", "defence", "finance", "home",
     "external", "affairs", "information", "commerce", "trade", "energy", "army", "air", "naval", "navy",
     "military", "national", "security", "prime", "permanent", "first", "second", "executive", "caretaker",
-    "interim", "former", "retired", "state", "high", "top", "supreme", "staff", "joint", "general", "political",
+    "interim", "former", "retired", "state", "high", "top", "government", "cabinet", "police", "electoral", "supreme", "staff", "joint", "general", "political",
     "counterterrorism", "counter-terrorism", "intelligence", "economic", "public", "diplomacy", "press",
     "communications", "legal", "deputy", "lieutenant", "major", "force", "corps", "forces", "ministry",
     "department", "office", "foreign-office", "defense-ministry", "minister", "secretary", "spokesperson",
@@ -51,8 +51,10 @@ NAME_STOPWORDS = {"The", "A", "An", "This", "That", "These", "Those", "In", "On"
                   "September", "October", "November", "December", "Last", "Next", "Both", "No", "Some", "Many",
                   "Officials", "Authorities", "Reuters", "AFP", "AP", "PTI", "Source", "Also", "Read", "Photo"}
 
-TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z][A-Za-z’'\-]*|\d[\d,.]*|[^\w\s]")
-NAME_TOKEN = re.compile(r"^[A-Z][a-zA-Z’'\-]*[a-z][a-zA-Z’'\-]*$|^[A-Z][a-z]?$")
+TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][^\W\d_’'\-]*(?:[’'\-][^\W\d_]+)*(?:[’']s)?|\d[\d,.]*|[^\w\s]")
+NOT_NAME_WORDS = {"Radio", "TV", "Television", "News", "Times", "Post", "Agency", "Press", "Daily", "Journal", "Tribune",
+                  "Herald", "Gazette", "Channel", "Network", "Online", "Media", "Group", "Bank", "University",
+                  "College", "School", "Hospital", "Camp", "Council", "Committee", "Ministry", "Department"}
 
 
 @dataclass
@@ -88,7 +90,11 @@ def _is_title_word(word: str) -> bool:
 
 
 def _is_name_token(word: str) -> bool:
-    return bool(NAME_TOKEN.match(word)) and word not in NAME_STOPWORDS and not _is_title_word(word)
+    bare = re.sub(r"[’']s$", "", word)
+    letters = bare.replace("-", "").replace("’", "").replace("'", "")
+    looks_like_name = bool(letters) and letters.isalpha() and bare[0].isupper() and (
+        any(c.islower() for c in bare) or len(bare) <= 2)
+    return looks_like_name and bare not in NAME_STOPWORDS and bare not in NOT_NAME_WORDS and not _is_title_word(bare)
 
 
 def find_people(context: ArticleContext) -> list[PersonFinding]:
@@ -107,6 +113,9 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
             while j < len(tokens) and j - i < 4 and _is_name_token(tokens[j][0]) and (
                     not _inside(tokens[j][1], entity_spans) or (j > i and _single_word_place(context, index, tokens[j]))):
                 j += 1
+            if i > 0 and tokens[i - 1][0] in ("for", "of", "the", "de", "du", "des", "la", "le"):
+                i = j
+                continue
             name_tokens = [t[0] for t in tokens[i:j]]
             name = " ".join(name_tokens).rstrip("’'s") if name_tokens[-1].endswith(("’s", "'s")) else " ".join(name_tokens)
             name = re.sub(r"[’']s$", "", name)
@@ -194,9 +203,12 @@ def _title_chain(tokens, name_index: int, text: str) -> list[tuple[str, int, int
         if word in {",", ";", ":", "(", ")", "“", "”", '"', "—", "–"} or word == ".":
             break
         if lower == "and":
-            if not (chain and _has_head(chain) and k > 0 and _is_title_word(tokens[k - 1][0])):
+            capital_join = chain and chain[0][0][:1].isupper() and k > 0 and tokens[k - 1][0][:1].isupper() \
+                and not _has_head(chain)
+            if not (capital_join or (chain and _has_head(chain) and k > 0 and _is_title_word(tokens[k - 1][0]))):
                 break
-        elif not (_is_title_word(word) or lower in CONNECTORS or word[:1].isupper() or lower in OCCUPATIONS):
+        elif not (_is_title_word(word) or lower in CONNECTORS or word[:1].isupper() or lower in OCCUPATIONS
+                  or (_has_head(chain) and _plain_noun(word) and _lowercase_run(chain) < 3)):
             break
         elif word in LOWERCASE_NOT_TITLE:
             break
@@ -212,6 +224,8 @@ def _appositive(tokens, end_index: int, text: str) -> list[tuple[str, int, int]]
     if end_index + 2 >= len(tokens) or tokens[end_index][0] != ",":
         return []
     k = end_index + 1
+    if tokens[k][0].lower() in {"and", "or", "but", "who", "which", "said", "says", "told"}:
+        return []
     if tokens[k][0].lower() in {"a", "an", "the"}:
         k += 1
     chain = []
@@ -222,6 +236,23 @@ def _appositive(tokens, end_index: int, text: str) -> list[tuple[str, int, int]]
         chain.append(tokens[k])
         k += 1
     return chain if _has_head(chain) or any(t[0].lower() in OCCUPATIONS for t in chain) else []
+
+
+FUNCTION_WORDS = {"by", "with", "from", "at", "as", "is", "was", "were", "are", "be", "been", "has", "have", "had",
+                  "said", "says", "told", "that", "this", "who", "which", "after", "before", "when", "while",
+                  "according", "led", "met", "called", "named", "appointed", "new", "his", "her", "their", "its",
+                  "our", "a", "an", "the", "and", "or", "but", "not", "also", "than", "then", "into", "onto"}
+
+
+def _plain_noun(word: str) -> bool:
+    """A lowercase word that can sit inside a title ('electoral', 'commission'), not a verb or function word."""
+    lower = word.lower()
+    return word.isalpha() and word.islower() and len(word) >= 3 and lower not in FUNCTION_WORDS \
+        and not lower.endswith(("ing", "ed", "ly"))
+
+
+def _lowercase_run(chain) -> int:
+    return sum(1 for t in chain if t[0].islower() and not _is_title_word(t[0]) and t[0] not in CONNECTORS)
 
 
 def _has_head(chain) -> bool:
