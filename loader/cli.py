@@ -45,9 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     with_store(sub.add_parser("validate", help="SHACL-validate the whole KG"))
 
     p = with_store(sub.add_parser("serve", help="serve the KG over HTTP"))
-    p.add_argument("--host", default=None)
-    p.add_argument("--port", type=int, default=None)
-    p.add_argument("--workers", type=int, default=None)
+    from server.settings import SETTINGS  # the settings table gives every serve option (and its KHYBER_* variable)
+
+    for setting in SETTINGS:
+        if setting.name != "store":
+            p.add_argument(setting.cli_flag, dest=setting.name, default=None, type=type(setting.default),
+                           help=f"{setting.help} (default: {setting.default!r}; env {setting.env})")
     return parser
 
 
@@ -127,7 +130,10 @@ def _validate(args, store: Path) -> int:
 def _serve(args, store: Path) -> int:
     from server.wsgi import serve
 
-    return serve(store=store, host=args.host, port=args.port, workers=args.workers)
+    from server.settings import SETTINGS
+
+    settings = {s.name: getattr(args, s.name) for s in SETTINGS if s.name != "store"}
+    return serve(store=store, **settings)
 
 
 COMMANDS = {"build": _build, "dump": _dump, "query": _query, "validate": _validate, "serve": _serve}

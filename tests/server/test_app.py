@@ -61,9 +61,9 @@ def test_updates_are_forbidden(client):
 
 
 def test_dump_ttl_parses(client):
-    response = client.get("/dump.ttl")
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
-    assert len(list(ox.parse(response.data, format=ox.RdfFormat.TURTLE))) > 100
+    with client.get("/dump.ttl") as response:
+        assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+        assert len(list(ox.parse(response.data, format=ox.RdfFormat.TURTLE))) > 100
 
 
 def test_ontology_turtle_is_served(client):
