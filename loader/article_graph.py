@@ -16,6 +16,7 @@ from .extract.context import ArticleContext
 from .extract.designations import find_affiliations, find_designations
 from .extract.events import event_iri, find_events
 from .extract.groups import find_new_organizations
+from .extract.places import find_new_places
 from .extract.people import find_people
 from .facts import FactWriter
 from .gazetteer import Gazetteer
@@ -36,6 +37,7 @@ def article_to_graph(article: Article, *, gazetteer: Gazetteer | None = None) ->
     writer = FactWriter(graph, iri)
     _write_new_organizations(context, writer)
     _write_people(context, writer)
+    _write_new_places(context, writer)
     _write_events(context, writer)
     attacks = _write_attacks(context, writer)
     _write_designations(context, writer)
@@ -80,6 +82,16 @@ def _write_new_organizations(context: ArticleContext, writer: FactWriter) -> Non
                     rule="new-organization", confidence=0.6)
         if org.acronym:
             writer.add(org.iri, SKOS.altLabel, Literal(org.acronym))
+
+
+def _write_new_places(context: ArticleContext, writer: FactWriter) -> None:
+    for place in find_new_places(context):
+        writer.node(place.iri, place.rdf_type, label=place.label, evidence=context.sentences[place.sentence_index],
+                    rule="new-place", confidence=0.5)
+        if place.alt_label:
+            writer.add(place.iri, SKOS.altLabel, Literal(place.alt_label))
+        if place.located_in is not None and place.located_in != place.iri:
+            writer.add(place.iri, KH.locatedIn, place.located_in)
 
 
 def _write_people(context: ArticleContext, writer: FactWriter) -> None:

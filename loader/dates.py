@@ -99,7 +99,8 @@ DATE_EXPRESSION = re.compile(
 )
 
 
-def resolve(match: re.Match, article_date: dt.date | None) -> tuple[PartialDate, PartialDate | None] | None:
+def resolve(match: re.Match, article_date: dt.date | None, *, future: bool = False
+            ) -> tuple[PartialDate, PartialDate | None] | None:
     """The (start, end) a date expression denotes, given the article date; None when it can't be known."""
     kind = match.lastgroup
     text = match.group(kind)
@@ -131,7 +132,10 @@ def resolve(match: re.Match, article_date: dt.date | None) -> tuple[PartialDate,
     if article_date is None:
         return None
     if kind == "weekday":
-        return (PartialDate.of(_previous_weekday(article_date, WEEKDAYS[text.lower()], match.group(0).lower())), None)
+        phrase = match.group(0).lower()
+        if future and phrase.startswith("on "):
+            phrase = "next " + phrase[3:]
+        return (PartialDate.of(_previous_weekday(article_date, WEEKDAYS[text.lower()], phrase)), None)
     if kind == "yesterday":
         offset = {"yesterday": -1, "today": 0, "tomorrow": 1}[text.lower()]
         return (PartialDate.of(article_date + dt.timedelta(days=offset)), None)
@@ -176,11 +180,21 @@ def _previous_weekday(article_date: dt.date, weekday: int, phrase: str) -> dt.da
     return article_date - dt.timedelta(days=delta)
 
 
-def find_dates(sentence: str, article_date: dt.date | None) -> list[tuple[re.Match, PartialDate, PartialDate | None]]:
-    """Every resolvable date expression in a sentence with its resolution, in order."""
+FUTURE = re.compile(r"\b(?:will|is|are) (?:\w+ )?(?:scheduled|due|set|expected|to)\b|\bwill\b|\bplans? to\b", re.I)
+
+
+def find_dates(sentence: str, article_date: dt.date | None, *, future: bool | None = None
+               ) -> list[tuple[re.Match, PartialDate, PartialDate | None]]:
+    """Every resolvable date expression in a sentence with its resolution, in order.
+
+    A bare weekday points back from the article date ('on Tuesday' = the last Tuesday), or forward when the
+    sentence speaks of the future ('is scheduled to meet on Monday'); `future=None` decides from the text.
+    """
+    if future is None:
+        future = FUTURE.search(sentence) is not None
     found = []
     for match in DATE_EXPRESSION.finditer(sentence):
-        resolved = resolve(match, article_date)
+        resolved = resolve(match, article_date, future=future)
         if resolved:
             found.append((match, *resolved))
     return found

@@ -19,7 +19,7 @@ STATUS = [
     (KH.Ended, re.compile(r"\b(?:called off|terminat(?:ed|ion|es)|ended|end of|collapsed|scrapped|abandoned|withdr[ae]w from|broke down|expired|suspended)\b", re.I)),
     (KH.Dormant, re.compile(r"\bdormant\b|\bstalled\b|\bfrozen\b", re.I)),
     (KH.Renewed, re.compile(r"\brenew(?:ed|al|s|ing)?\b|\bextended\b|\brevived?\b", re.I)),
-    (KH.UnderNegotiation, re.compile(r"\b(?:nears?|nearing|final (?:phases?|stages?)|negotiat(?:e|es|ed|ing|ions?)|talks (?:with|on)|held talks|in talks|discuss(?:ed|ing)|could include|may include|close to)\b", re.I)),
+    (KH.UnderNegotiation, re.compile(r"\b(?:(?:expected|set|due|scheduled|poised|likely) to sign|will sign|to be signed|nears?|nearing|final (?:phases?|stages?)|negotiat(?:e|es|ed|ing|ions?)|talks (?:with|on)|held talks|in talks|discuss(?:ed|ing)|could include|may include|close to)\b", re.I)),
     (KH.Signed, re.compile(r"\b(?:signed|struck|inked|concluded|sealed|agreed|approved|reached|won)\b", re.I)),
     (KH.Proposed, re.compile(r"\b(?:propos(?:ed|al|es)|offer(?:ed|s)?|plan(?:ned|s)? to)\b", re.I)),
 ]
@@ -55,6 +55,13 @@ def find_agreements(context: ArticleContext) -> list[AgreementFinding]:
         parties = [a[2] for a in context.agents_in(index) if a[3] in ("state", "org", "group", "body")]
         parties = [context.gazetteer.government_of.get(p, p) for p in parties]
         parties = list(dict.fromkeys(parties))
+        if len(parties) < 2:
+            # "The two ministers are expected to sign ...": the parties are the states of the people just named
+            for i in (index, index - 1):
+                for pm in context.person_mentions.get(i, []):
+                    state = context.person_states.get(pm.person.iri)
+                    if state is not None and state not in parties:
+                        parties.append(state)
         values = usd_values(text)
         value = max((v for *_, v in values), default=None)
         kind = _kind(text)

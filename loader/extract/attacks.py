@@ -22,7 +22,9 @@ KINDS = [
     ("shooting", "shooting", r"shooting|gunmen opened fire|gun attack"),
     ("ambush", "attack", r"ambush(?:ed)?"),
     ("coordinated attacks", "attack", r"coordinated attacks?"),
-    ("attack", "attack", r"attacks?|assaults?|raids?|strikes?"),
+    ("shelling", "attack", r"shell(?:ing|ed)"),
+    ("attack", "attack", r"attacks?|assaults?|raids?|strikes?|stormed|storming|attacked|opened fire|"
+                         r"blew (?:himself|herself|themselves) up|detonated|offensive"),
 ]
 KIND_PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{p})" for i, (_, _, p) in enumerate(KINDS)) + r")\b", re.I)
 VICTIMS = r"(?:people|persons|civilians|passengers|worshippers|students|children|soldiers|troops|policemen|police(?:\s?men)?|officers|personnel|security personnel|security forces|members|pilgrims|workers|labourers|laborers|tourists|villagers|others|nationals|citizens|security officials|army personnel|paramilitaries|guards|lives)"
@@ -74,7 +76,8 @@ def find_attacks(context: ArticleContext) -> list[AttackFinding]:
         groups = [m for m in context.mentions.get(index, []) if m.entry.kind == "group"]
         killed, killed_parts = _casualties(text, KILL_VERB)
         injured, injured_parts = _casualties(text, INJURE_VERB)
-        dates = [d for d in find_dates(_unquoted(text), context.article.date) if d[2] is None]
+        dates = [d for d in find_dates(_unquoted(text), context.article.date) if d[2] is None
+                 and not _reporting_date(text, d[0])]
         denied = [m.entry.iri for m in groups if DENIAL.search(text[m.start:])]
         perpetrators = [m.entry.iri for m in groups if m.entry.iri not in denied and _is_perpetrator(text, m)]
         specific = killed is not None or injured is not None or perpetrators or denied or (
@@ -94,6 +97,16 @@ def find_attacks(context: ArticleContext) -> list[AttackFinding]:
         )
         _merge_or_add(findings, finding)
     return findings
+
+
+REPORTING = r"(?:said|says|condemned|condemns|announced|told|stated|denied|reported|confirmed|added|warned|claimed)"
+
+
+def _reporting_date(text: str, match: re.Match) -> bool:
+    """'France on Tuesday condemned ...', '... said on Monday': the date of the statement, not the attack."""
+    after = text[match.end():match.end() + 25]
+    before = text[max(0, match.start() - 25):match.start()]
+    return bool(re.match(rf"\s*(?:again\s+)?{REPORTING}\b", after) or re.search(rf"\b{REPORTING}\s*$", before))
 
 
 def _unquoted(text: str) -> str:
@@ -152,7 +165,7 @@ def _nearest_verb(text: str, match: re.Match) -> str | None:
 
 def _attack_places(context: ArticleContext, index: int) -> list[URIRef]:
     text = context.sentences[index].text
-    places = []
+    places = [iri for iri in context.new_places.get(index, [])]
     for mention in context.places_in(index):
         before = text[max(0, mention.start - 12):mention.start]
         if re.search(r"\b(?:in|at|across|near|of|outside|inside)\s+(?:the\s+)?(?:\w+\s+)?$", before, re.I):

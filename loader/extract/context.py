@@ -49,6 +49,7 @@ class ArticleContext:
     title_spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # posts' words, per sentence
     person_states: dict[URIRef, URIRef] = field(default_factory=dict)  # person -> state of their post
     sentence_posts: dict[int, list] = field(default_factory=dict)  # posts found per sentence, in order
+    new_places: dict[int, list] = field(default_factory=dict)  # places named in text, unknown to reference data
 
     @classmethod
     def of(cls, article: Article, gazetteer: Gazetteer | None = None) -> "ArticleContext":

@@ -61,28 +61,54 @@ def find_designations(context: ArticleContext) -> list[DesignationFinding]:
         people = [pm for pm in context.person_mentions.get(index, [])]
         if not designees and not people:
             continue
-        by = _authority(context, index, verb)
+        authorities = _authorities(context, index, verb)
+        confidence = 0.8
+        if not authorities and context.home_state is not None:
+            authorities, confidence = [context.home_state.iri], 0.5  # a domestic listing in the story's country
         kind = next((t for t, pattern in TYPES if pattern.search(text)), None)
         dates = [d for d in find_dates(text, context.article.date) if d[2] is None]
-        date = dates[0][1] if dates else None
         for mention in designees:
-            findings.append(DesignationFinding(index, mention.entry.iri, by, kind, date, 0.8 if by else 0.6))
+            date = _date_for(text, mention, dates)
+            for by in authorities or [None]:
+                findings.append(DesignationFinding(index, mention.entry.iri, by, kind, date, confidence))
     return findings
 
 
-def _authority(context: ArticleContext, index: int, verb: re.Match) -> URIRef | None:
-    """Who designates: the state or body before the verb ('the US designated'), or 'by the X' after it."""
+def _authorities(context: ArticleContext, index: int, verb: re.Match) -> list[URIRef]:
+    """Who designates: 'by the US and the EU' after the verb, else the state/body before it ('the US designated'),
+    else the state of an official named in the sentence ('Home Secretary X laid the proscription order')."""
     text = context.sentences[index].text
-    agents = [a for a in context.agents_in(index) if a[3] in ("state", "body", "org")]
-    before = [a for a in agents if a[1] <= verb.start()]
+    agents = [a for a in context.agents_in(index) if a[3] in ("state", "body", "org", "person")]
     by_match = re.search(r"\bby (?:the )?", text[verb.end():])
     if by_match:
-        after = [a for a in agents if a[0] >= verb.end() + by_match.start()]
-        if after:
-            return after[0][2]
-    if before:
-        return before[-1][2]
-    return None
+        after = [a for a in agents if a[0] >= verb.end() + by_match.start() and a[3] != "person"]
+        chosen = []
+        for i, agent in enumerate(after):
+            if i and not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", text[after[i - 1][1]:agent[0]]):
+                break
+            chosen.append(agent[2])
+        if chosen:
+            return chosen
+    before = [a for a in agents if a[1] <= verb.start()]
+    for agent in reversed(before):
+        if agent[3] == "person":
+            state = context.person_states.get(agent[2])
+            if state is not None:
+                return [state]
+            continue
+        return [agent[2]]
+    return []
+
+
+def _date_for(text: str, mention, dates) -> PartialDate | None:
+    """The date of one designee's listing: the first date after its own designation verb, else the sentence's."""
+    verb = DESIGNATION_VERB.search(text, mention.end)
+    if verb is not None:
+        following = [d for d in dates if d[0].start() >= verb.end()]
+        if following and text[verb.end():following[0][0].start()].count(",") <= 1:
+            return following[0][1]
+    before = [d for d in dates if d[0].end() <= mention.start]
+    return (before[-1] if before else dates[0])[1] if dates else None
 
 
 def find_affiliations(context: ArticleContext) -> list[AffiliationFinding]:

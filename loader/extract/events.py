@@ -17,7 +17,7 @@ TRIGGERS: list[tuple[str, URIRef, re.Pattern]] = [
     ("call", KH.PhoneCall, re.compile(r"\b(?:phone|telephone)(?:d| call| conversation)?\b|\b(?:held|had|made) a (?:\w+ )?call\b|\bspoke (?:by|over the) (?:tele)?phone\b|\bcall(?:ed)? (?:with|between)\b", re.I)),
     ("briefing", KH.PressBriefing, re.compile(r"\b(?:press|news|media|weekly) (?:briefing|conference)\b|\btold reporters\b|\bbriefing\b", re.I)),
     ("dialogue", KH.Dialogue, re.compile(r"\bdialogue\b", re.I)),
-    ("visit", KH.Visit, re.compile(r"\b(?:visit(?:s|ed|ing)?|travel(?:s|led|ed|ling)? to|trip to|arrived in|tour(?:ed)? of)\b", re.I)),
+    ("visit", KH.Visit, re.compile(r"\b(?:visit(?:s|ed|ing)?|travel(?:s|led|ed|ling)? to|trip|arrived in|arrives in|tour(?:ed)?)\b", re.I)),
     ("meeting", KH.Meeting, re.compile(r"\b(?:met|meet(?:s|ing)?(?: with)?|held (?:\w+ )?talks|talks (?:with|between|in|on)|courtesy call|called on|calls on|summit|negotiations with|co-chaired)\b", re.I)),
 ]
 _FUTURE_OR_HYPOTHETICAL = re.compile(r"\b(?:will|would|could|may|might|plans? to|expected to|is to|are to)\b", re.I)
@@ -62,7 +62,8 @@ def find_events(context: ArticleContext) -> list[EventFinding]:
                 continue
             if kind == "visit" and not people:
                 continue
-            places = _places_after_cue(context, index)
+            places = _places_after_cue(context, index) + [
+                p for p in context.new_places.get(index, []) if kind != "visit"]
             visitors = [a[2] for a in people] if kind == "visit" else []
             if kind == "visit":
                 # the places visited are not participants; the travelling people are
@@ -93,14 +94,17 @@ def _unquoted(text: str) -> str:
     return re.sub(r"[“\"][^”\"]*[”\"]", " ", text)
 
 
+STATEMENT = re.compile(r"\b(?:said|says|condemned|announced|told|stated|denied|rejected|confirmed|warned|urged)\b")
+
+
 def _lead_statement_date(context: ArticleContext) -> PartialDate | None:
-    """News leads say when a statement was made: 'The State Department said on Monday ...'."""
+    """News leads say when a statement was made: 'The State Department said on Monday', 'X on Thursday denied'."""
     for sentence in context.sentences[:4]:
-        said = re.search(r"\bsaid (?:on |in |late |early )?(\w+)", sentence.text)
-        if said:
-            dates = find_dates(sentence.text[said.start():said.end() + 12], context.article.date)
-            if dates:
-                return dates[0][1]
+        text = _unquoted(sentence.text)
+        for match, start, end in find_dates(text, context.article.date, future=False):
+            if end is None and start.day is not None and (
+                    STATEMENT.search(text[match.end():match.end() + 25]) or STATEMENT.search(text[max(0, match.start() - 15):match.start()])):
+                return start
     return None
 
 

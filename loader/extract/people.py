@@ -113,7 +113,8 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
             while j < len(tokens) and j - i < 4 and _is_name_token(tokens[j][0]) and (
                     not _inside(tokens[j][1], entity_spans) or (j > i and _single_word_place(context, index, tokens[j]))):
                 j += 1
-            if i > 0 and tokens[i - 1][0] in ("for", "of", "the", "de", "du", "des", "la", "le"):
+            if i > 0 and tokens[i - 1][0] in ("for", "of", "the", "de", "du", "des", "la", "le", "in", "at", "near",
+                                              "from", "to", "into", "across", "outside"):
                 i = j
                 continue
             name_tokens = [t[0] for t in tokens[i:j]]
