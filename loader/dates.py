@@ -85,7 +85,7 @@ DATE_EXPRESSION = re.compile(
         (?P<iso>\d{{4}}-\d{{2}}-\d{{2}})
       | (?P<dmy>\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE}\.?,?\s+\d{{4}})
       | (?P<mdy>{_MONTH_RE}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})
-      | (?P<mrange>{_MONTH_RE}\.?\s+\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}(?:,?\s+\d{{4}})?)
+      | (?P<mrange>{_MONTH_RE}\.?\s+\d{{1,2}}\s*(?:-|–|to|until|through)\s*(?:{_MONTH_RE}\.?\s+)?\d{{1,2}}(?:,?\s+\d{{4}})?)
       | (?P<md>{_MONTH_RE}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)(?!\d)
       | (?P<my>{_MONTH_RE}\s+\d{{4}})
       | (?:in|since|during|from|by|of|until)\s+(?P<year>(?:19|20)\d{{2}})
@@ -111,12 +111,14 @@ def resolve(match: re.Match, article_date: dt.date | None, *, future: bool = Fal
         day = parse_written_date(text.replace(".", ""))
         return (PartialDate.of(day), None) if day else None
     if kind == "mrange":
-        parts = re.match(rf"({_MONTH_RE})\.?\s+(\d{{1,2}})\s*(?:-|–|to)\s*(\d{{1,2}})(?:,?\s+(\d{{4}}))?", text, re.I)
+        parts = re.match(rf"({_MONTH_RE})\.?\s+(\d{{1,2}})\s*(?:-|–|to|until|through)\s*(?:({_MONTH_RE})\.?\s+)?(\d{{1,2}})(?:,?\s+(\d{{4}}))?",
+                         text, re.I)
         month = _month(parts.group(1))
-        year = int(parts.group(4)) if parts.group(4) else _year_near(month, article_date)
+        end_month = _month(parts.group(3)) if parts.group(3) else month
+        year = int(parts.group(5)) if parts.group(5) else _year_near(month, article_date)
         if year is None:
             return None
-        start, end = _safe_date(year, month, int(parts.group(2))), _safe_date(year, month, int(parts.group(3)))
+        start, end = _safe_date(year, month, int(parts.group(2))), _safe_date(year, end_month, int(parts.group(4)))
         return (PartialDate.of(start), PartialDate.of(end)) if start and end else None
     if kind == "md":
         parts = re.match(rf"({_MONTH_RE})\.?\s+(\d{{1,2}})", text, re.I)
@@ -183,6 +185,18 @@ def _previous_weekday(article_date: dt.date, weekday: int, phrase: str) -> dt.da
 FUTURE = re.compile(r"\b(?:will|is|are) (?:\w+ )?(?:scheduled|due|set|expected|to)\b|\bwill\b|\bplans? to\b", re.I)
 
 
+def _speaks_of_future(sentence: str, match: re.Match) -> bool:
+    """Whether the clause holding a date expression is in the future tense ('On Monday, X is scheduled to ...')."""
+    start, end = match.start(), match.end()
+    if re.match(r"\s*,", sentence[end:]) and not sentence[:start].strip():
+        clause = sentence[end:].split(",")[1] if sentence[end:].count(",") else sentence[end:]
+    else:
+        left = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start)) + 1
+        right_candidates = [i for i in (sentence.find(",", end), sentence.find(";", end)) if i != -1]
+        clause = sentence[left:min(right_candidates) if right_candidates else len(sentence)]
+    return FUTURE.search(clause) is not None
+
+
 def find_dates(sentence: str, article_date: dt.date | None, *, future: bool | None = None
                ) -> list[tuple[re.Match, PartialDate, PartialDate | None]]:
     """Every resolvable date expression in a sentence with its resolution, in order.
@@ -190,11 +204,10 @@ def find_dates(sentence: str, article_date: dt.date | None, *, future: bool | No
     A bare weekday points back from the article date ('on Tuesday' = the last Tuesday), or forward when the
     sentence speaks of the future ('is scheduled to meet on Monday'); `future=None` decides from the text.
     """
-    if future is None:
-        future = FUTURE.search(sentence) is not None
     found = []
     for match in DATE_EXPRESSION.finditer(sentence):
-        resolved = resolve(match, article_date, future=future)
+        ahead = _speaks_of_future(sentence, match) if future is None else future
+        resolved = resolve(match, article_date, future=ahead)
         if resolved:
             found.append((match, *resolved))
     return found

@@ -52,32 +52,45 @@ def reason(graph: Graph, context: Graph, *, engine: str = "compiled") -> Graph:
     runs owlrl over ontology + article + context, the reference the compiled engine must match.
     """
     ontology = ontology_graph()
-    closed = reasoner.closure(ontology, graph, context) if engine == "compiled" else None
-    if closed is None:
+    new = reasoner.closure(ontology, graph, context) if engine == "compiled" else None
+    if new is None:
         work = Graph()
         for source in (graph, context, ontology):
             for triple in source:
                 work.add(triple)
-        closed = reasoner.owlrl_closure(work)
-    tbox_subjects = _tbox_subjects()
+        candidates = [t for t in reasoner.owlrl_closure(work) if _is_inference(t)]
+    else:  # the closure is T* + new; T*'s share of inferences is the same for every article
+        candidates = [*_ontology_inferences(), *filter(_is_inference, new)]
+    asserted = set(graph) | set(context)
     inferred = Graph()
-    for s, p, o in closed:
-        if isinstance(s, Literal) or (s, p, o) in graph or (s, p, o) in context or (s, p, o) in ontology:
-            continue
-        if s in tbox_subjects:
-            continue  # TBox inferences belong to the ontology, not to an article
-        if p == OWL.sameAs and s == o:
-            continue
-        if p == RDF.type and o in (OWL.Thing, RDFS.Resource, OWL.NamedIndividual):
-            continue
-        inferred.add((s, p, o))
+    for triple in candidates:
+        if triple not in asserted:
+            inferred.add(triple)
     return inferred
 
 
+def _is_inference(triple) -> bool:
+    """Whether a triple of the closure is an article's inference (not asserted by the ontology, not trivial)."""
+    s, p, o = triple
+    tbox_subjects, ontology_triples = _tbox()
+    if isinstance(s, Literal) or s in tbox_subjects or triple in ontology_triples:
+        return False  # TBox inferences belong to the ontology, not to an article
+    if p == OWL.sameAs and s == o:
+        return False
+    return not (p == RDF.type and o in (OWL.Thing, RDFS.Resource, OWL.NamedIndividual))
+
+
 @lru_cache(maxsize=1)
-def _tbox_subjects() -> frozenset:
-    """Subjects the ontology types (its classes, properties, individuals and the ontology itself)."""
-    return frozenset(ontology_graph().subjects(RDF.type, None))
+def _ontology_inferences() -> tuple:
+    """The inferences every article's closure shares: T*'s own, outside the ontology's terms."""
+    return tuple(filter(_is_inference, reasoner.compiled(ontology_graph()).triples))
+
+
+@lru_cache(maxsize=1)
+def _tbox() -> tuple[frozenset, frozenset]:
+    """The subjects the ontology types (its terms, individuals, the ontology itself), and its triples."""
+    ontology = ontology_graph()
+    return frozenset(ontology.subjects(RDF.type, None)), frozenset(ontology)
 
 
 def validate(data: Graph) -> tuple[bool, list[str]]:

@@ -74,7 +74,7 @@ def find_agreements(context: ArticleContext) -> list[AgreementFinding]:
             duration_years=_duration(duration.group(1)) if duration else None,
             confidence=0.8 if value or status else 0.6,
         )
-        anaphoric = re.search(rf"\b(?:the|this|that) (?:\w+ )?{NOUN}\b", text[:trigger.end() + 1], re.I)
+        anaphoric = re.search(rf"\b(?:the|this|that) (?:[\w\-]+ )?{NOUN}\b", text[:trigger.end() + 1], re.I)
         if anaphoric and findings and value is None:
             _merge(findings[-1], finding)
             continue

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from ..articles import Article
+from ..articles import _DATELINE, Article
 from ..gazetteer import Entry, Gazetteer, Mention, default_gazetteer
 from ..text import Sentence, split_sentences
 
@@ -56,6 +56,7 @@ class ArticleContext:
         """Split the article and find every known entity in it."""
         gazetteer = gazetteer or default_gazetteer()
         sentences = split_sentences(article.text)
+        sentences = [_without_dateline(s) if i == 0 or s.start < 200 else s for i, s in enumerate(sentences)]
         mentions = {i: gazetteer.find(s.text) for i, s in enumerate(sentences)}
         context = cls(article, gazetteer, sentences, mentions)
         context.home_state = context._infer_home_state()
@@ -125,6 +126,14 @@ class ArticleContext:
     def places_in(self, index: int) -> list[Mention]:
         """Places (cities, provinces, states as territory) named in a sentence."""
         return [m for m in self.mentions.get(index, []) if m.entry.kind in ("place", "state") and m.via != "demonym"]
+
+
+def _without_dateline(sentence: Sentence) -> Sentence:
+    """The lead sentence with its dateline ('NAIROBI, April 25 —') blanked out: not an event's place or date."""
+    match = _DATELINE.match(sentence.text)
+    if not match or not (match.group("place").isupper() or match.group("when") or match.group("agency")):
+        return sentence
+    return Sentence(" " * match.end() + sentence.text[match.end():], sentence.start, sentence.end)
 
 
 WORD = re.compile(r"[A-Za-z][\w’'\-]*(?:\.[A-Za-z]\.?)*|\d[\d,.]*|[^\w\s]")

@@ -13,14 +13,14 @@ from .context import ArticleContext
 
 DESIGNATION_VERB = re.compile(
     r"\b(?:designat(?:ed|es|ing|ion)|proscri(?:bed|bes|ption)|banned|outlawed|blacklist(?:ed|s)?|"
-    r"listed (?:as|by|the)|added (?:\w+ ){0,3}to (?:its|the) (?:\w+ ){0,3}list|sanctions? list)\b",
+    r"\bbans? on\b|\bban came into force|listed (?:as|by|the)|added (?:\w+ ){0,3}to (?:its|the) (?:\w+ ){0,3}list|sanctions? list)\b",
     re.I,
 )
 TYPES = [
     (KH.ForeignTerroristOrganization, re.compile(r"\bForeign Terrorist Organi[sz]ations?\b|\bFTOs?\b", re.I)),
     (KH.SpeciallyDesignatedGlobalTerrorist, re.compile(r"\bSpecially Designated Global Terrorists?\b|\bSDGTs?\b", re.I)),
     (KH.UNSanctionsListing, re.compile(r"\b(?:UN|United Nations|Security Council)\b[^.]*\bsanctions?\b|\b1267\b", re.I)),
-    (KH.Proscription, re.compile(r"\bproscri(?:bed|bes|ption)|\bbanned\b|\boutlawed\b", re.I)),
+    (KH.Proscription, re.compile(r"\bproscri(?:bed|bes|ption)|\bbanned\b|\boutlawed\b|\bbans? on\b", re.I)),
 ]
 AFFILIATE = re.compile(
     r"(?P<rel>affiliate|offshoot|wing|front|faction|splinter group|proxy|branch|chapter|arm)\b(?:,)?\s*(?:of\s+)?$", re.I)
@@ -58,8 +58,9 @@ def find_designations(context: ArticleContext) -> list[DesignationFinding]:
             continue
         mentions = context.mentions.get(index, [])
         designees = [m for m in mentions if m.entry.kind == "group"]
-        people = [pm for pm in context.person_mentions.get(index, [])]
-        if not designees and not people:
+        if not designees and re.match(r"\s*(?:It|The group|The organi[sz]ation|The movement|The outfit)\b", text):
+            designees = _previous_group(context, index)  # "It is listed as a terrorist organisation by ..."
+        if not designees:
             continue
         authorities = _authorities(context, index, verb)
         confidence = 0.8
@@ -100,6 +101,14 @@ def _authorities(context: ArticleContext, index: int, verb: re.Match) -> list[UR
     return []
 
 
+def _previous_group(context: ArticleContext, index: int) -> list:
+    for i in (index - 1, index - 2):
+        groups = [m for m in context.mentions.get(i, []) if m.entry.kind == "group"]
+        if groups:
+            return [groups[0]]
+    return []
+
+
 def _date_for(text: str, mention, dates) -> PartialDate | None:
     """The date of one designee's listing: the first date after its own designation verb, else the sentence's."""
     verb = DESIGNATION_VERB.search(text, mention.end)
@@ -108,7 +117,7 @@ def _date_for(text: str, mention, dates) -> PartialDate | None:
         if following and text[verb.end():following[0][0].start()].count(",") <= 1:
             return following[0][1]
     before = [d for d in dates if d[0].end() <= mention.start]
-    return (before[-1] if before else dates[0])[1] if dates else None
+    return before[-1][1] if before else None
 
 
 def find_affiliations(context: ArticleContext) -> list[AffiliationFinding]:
