@@ -194,7 +194,15 @@ def _speaks_of_future(sentence: str, match: re.Match) -> bool:
         left = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start)) + 1
         right_candidates = [i for i in (sentence.find(",", end), sentence.find(";", end)) if i != -1]
         clause = sentence[left:min(right_candidates) if right_candidates else len(sentence)]
-    return FUTURE.search(clause) is not None
+    future = FUTURE.search(clause)
+    if future is None:
+        return False
+    past = PAST.search(clause)
+    return past is None or past.start() > future.start()
+
+
+PAST = re.compile(r"\b(?:\w+ed|met|held|said|told|took|made|went|came|began|won|led|left|fled|saw|gave|struck|"
+                  r"spoke|sent|shot|hit|fought|killed|signed|arrived)\b", re.I)
 
 
 def find_dates(sentence: str, article_date: dt.date | None, *, future: bool | None = None

@@ -89,7 +89,7 @@ class Gazetteer:
             if not items:
                 return None
             body = "|".join(re.escape(n).replace(r"\ ", r"[\s\-]+") for n in items)
-            return re.compile(rf"(?<![\w\-])(?:{body})(?![\w]|-\w)", flags)
+            return re.compile(rf"(?<![\w\-])(?:{body})(?![\w]|-(?!{_COMPOUND_SUFFIXES}\b)\w)", flags)
 
         return build(exact, 0), build(folded, re.IGNORECASE)
 
@@ -133,6 +133,10 @@ def _preferred(candidates: list[tuple[Entry, str]]) -> tuple[Entry, str]:
     rank = {"state": 0, "group": 1, "org": 2, "body": 3, "place": 4}
     via_rank = {"label": 0, "alias": 1, "demonym": 2}
     return min(candidates, key=lambda c: (via_rank.get(c[1], 3), rank.get(c[0].kind, 9)))
+
+
+# "al-Qaeda-linked", "Somalia-based": a name followed by one of these is still that name.
+_COMPOUND_SUFFIXES = r"(?:linked|affiliated|aligned|allied|backed|inspired|led|based|born|run|sponsored|funded|trained|style)"
 
 
 def _starts_lowercase(name: str) -> bool:

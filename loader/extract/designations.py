@@ -136,7 +136,34 @@ def find_affiliations(context: ArticleContext) -> list[AffiliationFinding]:
                 # "a wing of the X" when the affiliate was named just before: "Y, a wing of X"
                 pass
             after = text[mention.end:mention.end + 40]
-            parent_match = re.match(r"\s*(?:\([^)]*\))?\s*,?\s*(?:an?|the)\s+(?:\w+\s+)?(?:affiliate|offshoot|wing|front|faction|branch|proxy)\s+of\s+(?:the\s+)?", after, re.I)
-            if parent_match and i + 1 < len(groups) and groups[i + 1].start <= mention.end + parent_match.end() + 2:
-                findings.append(AffiliationFinding(index, mention.entry.iri, groups[i + 1].entry.iri))
+            parent_match = re.match(r"\s*(?:\([^)]*\))?\s*,?\s*(?:an?|the)\s+(?:[\w\-]+\s+)?(?:affiliate|offshoot|wing|front|faction|branch|proxy)\s+of\s+(?:the\s+)?", after, re.I)
+            others = [g for g in groups[i + 1:] if g.entry.iri != mention.entry.iri]
+            if parent_match and others and others[0].start <= mention.end + parent_match.end() + 2:
+                findings.append(AffiliationFinding(index, mention.entry.iri, others[0].entry.iri))
+        findings.extend(_possessive_affiliations(context, index, groups))
     return findings
+
+
+_LINKED = re.compile(r"^-?(?:affiliated|linked|aligned|allied|backed|inspired)\b", re.I)
+_BRANCH = re.compile(r"^(?:’s|'s)\s+(?:\w+\s+)?(?:branch|affiliate|wing|offshoot|franchise|arm|chapter|faction|ally)\b", re.I)
+_WHOSE_WING = re.compile(r"^\s*,?\s*whose\s+(?:\w+\s+)?(?:wing|branch|arm|faction)\s*,?\s*(?:the\s+)?$", re.I)
+_ITS_WING = re.compile(r"\b(?:the group|its|their)(?:’s|'s)?\s+(?:[\w\-]+\s+)?(?:wing|branch|arm|faction|affiliate|offshoot)\s*,?\s*(?:the\s+)?$", re.I)
+
+
+def _possessive_affiliations(context: ArticleContext, index: int, groups) -> list[AffiliationFinding]:
+    """'JAD, an Islamic State-affiliated group', 'JNIM, al-Qaeda's branch in the Sahel', 'Hamas, whose military wing, the X'."""
+    text = context.sentences[index].text
+    found = []
+    for i, mention in enumerate(groups):
+        after = text[mention.end:]
+        previous = groups[i - 1] if i else None
+        if previous is not None and (_LINKED.match(after) or _BRANCH.match(after)):
+            # "<previous>, an <mention>-linked group" / "<previous>, <mention>'s branch"
+            between = text[previous.end:mention.start]
+            if re.fullmatch(r"\s*\)?\s*(?:\([^)]*\))?\s*,\s*(?:an?\s+|the\s+)?", between):
+                found.append(AffiliationFinding(index, previous.entry.iri, mention.entry.iri))
+        if previous is not None and _WHOSE_WING.match(text[previous.end:mention.start]):
+            found.append(AffiliationFinding(index, mention.entry.iri, previous.entry.iri))
+        elif previous is not None and _ITS_WING.search(text[previous.end:mention.start]):
+            found.append(AffiliationFinding(index, mention.entry.iri, previous.entry.iri))
+    return found

@@ -136,6 +136,7 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
                     if chain:
                         context.title_spans.setdefault(index, []).append((chain[0][1], chain[-1][2]))
             i = j
+        _resolve_pronoun(context, index, tokens)
     consolidate(findings)
     for finding in findings:
         for post in finding.posts:
@@ -149,6 +150,19 @@ def _single_word_place(context: ArticleContext, index: int, token) -> bool:
     """A place name of one word that continues a person's name ('Hassan Farah', 'Amna Baloch')."""
     return any(m.start == token[1] and m.end == token[2] and m.entry.kind == "place"
                for m in context.mentions.get(index, []))
+
+
+def _resolve_pronoun(context: ArticleContext, index: int, tokens) -> None:
+    """'She is on a four-day tour ...': a sentence opening with he/she is about the person the last one began with."""
+    if not tokens or tokens[0][0] not in ("He", "She", "His", "Her") or context.person_mentions.get(index):
+        return
+    for previous in range(index - 1, max(-1, index - 3), -1):
+        mentions = context.person_mentions.get(previous)
+        if mentions:
+            person = min(mentions, key=lambda m: m.start).person
+            start = context.sentences[index].start + tokens[0][1]
+            context.person_mentions.setdefault(index, []).append(PersonMention(person, start, start + len(tokens[0][0])))
+            return
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
