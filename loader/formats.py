@@ -70,6 +70,7 @@ def dump(store: ox.Store, fmt: RdfFormat, output) -> None:
 # Other media types clients send for the same syntaxes (answered with the type they asked for).
 RDF_ALIASES: dict[str, str] = {
     "application/x-turtle": "ttl",
+    "text/n3": "ttl",  # Turtle is N3
     "application/turtle": "ttl",
     "text/plain": "nt",
     "application/x-trig": "trig",
@@ -84,7 +85,7 @@ RESULTS_ALIASES: dict[str, str] = {
     "text/xml": "xml",
 }
 # Names accepted by the `format=` parameter (besides the canonical names and the media types).
-RDF_NAMES: dict[str, str] = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq",
+RDF_NAMES: dict[str, str] = {"turtle": "ttl", "n3": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq",
                              "json-ld": "jsonld", "rdf": "rdfxml", "xml": "rdfxml", "owl": "rdfxml"}
 RESULTS_NAMES: dict[str, str] = {"srj": "json", "srx": "xml"}
 

@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> "Flask":
     for module in (sparql, dumps, ontology, browse, meta):
         app.register_blueprint(module.bp)
     # Anyone may read from any origin; nothing here uses cookies or credentials.
-    CORS(app, origins="*", methods=["GET", "HEAD", "POST", "OPTIONS"], supports_credentials=False,
+    CORS(app, origins="*", send_wildcard=True, methods=["GET", "HEAD", "POST", "OPTIONS"], supports_credentials=False,
          expose_headers=["ETag", "Content-Disposition", "X-Khyber-Truncated", "Retry-After"])
 
     @app.after_request

@@ -186,8 +186,10 @@ class QueryPool:
             while True:
                 if self._closed:
                     raise PoolBusy("the server is shutting down")
+                # Prefer a worker that has finished starting (a fresh replacement may still be loading).
+                self._idle.sort(key=lambda w: not w.ready)
                 while self._idle:
-                    worker = self._idle.pop()
+                    worker = self._idle.pop(0)
                     if worker.alive():
                         self._busy.add(worker)
                         return worker
