@@ -156,6 +156,9 @@ def _event_label(context: ArticleContext, finding) -> str:
 def _write_attacks(context: ArticleContext, writer: FactWriter) -> list[tuple[URIRef, object]]:
     written = []
     for finding in find_attacks(context):
+        if not finding.places and (finding.killed is not None or finding.perpetrators) and context.home_state:
+            finding.places = [context.home_state.iri]  # "two mosques ..." in a story about one country
+            finding.confidence = min(finding.confidence, 0.5)
         if not finding.places and finding.start is None:
             continue  # an attack with neither place nor time cannot be told apart from any other
         where = finding.places[0] if finding.places else None

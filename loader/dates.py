@@ -90,10 +90,12 @@ DATE_EXPRESSION = re.compile(
       | (?P<my>{_MONTH_RE}\s+\d{{4}})
       | (?:in|since|during|from|by|of|until)\s+(?P<year>(?:19|20)\d{{2}})
       | (?:on|last|this|next|since|by|until)\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)
+      | (?P<weekdayposs>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?=[’']s\b)
       | (?P<yesterday>yesterday|today|tomorrow)
       | (?P<rel>(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year))
       | (?P<lateyear>late|early)\s+last\s+year
       | (?:in|since|during|from|by|until|of)\s+(?:(?:late|early|mid-?)\s*)?(?P<month>{_MONTH_RE})(?!\s*\d)
+      | (?<=the\s)(?P<monthadj>(?:january|february|march|april|june|july|august|september|october|november|december|(?-i:May)))(?=\s+[a-z])
     )\b""",
     re.I | re.X,
 )
@@ -133,6 +135,10 @@ def resolve(match: re.Match, article_date: dt.date | None, *, future: bool = Fal
         return (PartialDate(int(text)), None)
     if article_date is None:
         return None
+    if kind == "weekdayposs":
+        return (PartialDate.of(_previous_weekday(article_date, WEEKDAYS[text.lower()], "on " + text.lower())), None)
+    if kind == "monthadj":
+        kind = "month"
     if kind == "weekday":
         phrase = match.group(0).lower()
         if future and phrase.startswith("on "):

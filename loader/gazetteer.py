@@ -75,6 +75,10 @@ class Gazetteer:
             if iri in self.entries:
                 self.generic_names.setdefault(str(generic).lower(), []).append(self.entries[iri])
         self.affiliate_of = {g: p for g, p in graph.subject_objects(KH.affiliateOf)}
+        direct: dict[URIRef, set] = {}
+        for place, container in graph.subject_objects(KH.locatedIn):
+            direct.setdefault(place, set()).add(container)
+        self.located_in: dict[URIRef, frozenset] = {p: frozenset(_closure(p, direct)) for p in direct}
         self.government_of = {b: s for b, s in graph.subject_objects(KH.governmentOf)}
         self._names = names
         self._exact, self._folded = self._compile(names)
@@ -127,6 +131,18 @@ class Gazetteer:
                 continue
             result.append(mention)
         return result
+
+
+def _closure(start, direct: dict) -> set:
+    """Every place a place lies in, following kh:locatedIn transitively."""
+    seen: set = set()
+    todo = list(direct.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(direct.get(node, ()))
+    return seen
 
 
 def _preferred(candidates: list[tuple[Entry, str]]) -> tuple[Entry, str]:

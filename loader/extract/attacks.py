@@ -68,9 +68,11 @@ def find_attacks(context: ArticleContext) -> list[AttackFinding]:
     findings: list[AttackFinding] = []
     for index, sentence in enumerate(context.sentences):
         text = sentence.text
-        kind_match = KIND_PATTERN.search(text)
-        if not kind_match:
+        kind_matches = list(KIND_PATTERN.finditer(text))
+        if not kind_matches:
             continue
+        # the most specific kind named ("two blasts" rather than "the bloodiest attacks")
+        kind_match = min(kind_matches, key=lambda m: int(m.lastgroup[1:]))
         position = int(kind_match.lastgroup[1:])
         kind, family, _ = KINDS[position]
         groups = [m for m in context.mentions.get(index, []) if m.entry.kind == "group"]
@@ -78,10 +80,12 @@ def find_attacks(context: ArticleContext) -> list[AttackFinding]:
         injured, injured_parts = _casualties(text, INJURE_VERB)
         dates = [d for d in find_dates(_unquoted(text), context.article.date) if d[2] is None
                  and not _reporting_date(text, d[0])]
+        dates.sort(key=lambda d: abs(d[0].start() - kind_match.start()))  # the date nearest the attack word
         denied = [m.entry.iri for m in groups if DENIAL.search(text[m.start:])]
         perpetrators = [m.entry.iri for m in groups if m.entry.iri not in denied and _is_perpetrator(text, m)]
+        plural_generic = family == "attack" and kind_match.group(0).lower().endswith("s") and kind != "coordinated attacks"
         specific = killed is not None or injured is not None or perpetrators or denied or (
-            dates and not GENERIC.search(text[:kind_match.start()]))
+            dates and not GENERIC.search(text[:kind_match.start()]) and not plural_generic)
         if not specific or (family == "attack" and kind != "coordinated attacks" and killed is None
                             and not perpetrators and not denied and GENERIC.search(text)):
             continue
@@ -164,13 +168,23 @@ def _nearest_verb(text: str, match: re.Match) -> str | None:
 
 
 def _attack_places(context: ArticleContext, index: int) -> list[URIRef]:
+    """Where: places after 'in/at/across/near', the most specific first ('in Pakistan's Balochistan province')."""
     text = context.sentences[index].text
     places = [iri for iri in context.new_places.get(index, [])]
-    for mention in context.places_in(index):
-        before = text[max(0, mention.start - 12):mention.start]
-        if re.search(r"\b(?:in|at|across|near|of|outside|inside)\s+(?:the\s+)?(?:\w+\s+)?$", before, re.I):
+    mentioned = context.places_in(index)
+    for mention in mentioned:
+        before = text[max(0, mention.start - 25):mention.start]
+        if re.search(r"\b(?:in|at|across|near|of|outside|inside|on)\s+(?:the\s+)?(?:[\w’']+\s+){0,2}$", before, re.I):
             places.append(mention.entry.iri)
-    return list(dict.fromkeys(places))
+    places = list(dict.fromkeys(places))
+    inside = context.gazetteer.located_in
+    specific = [p for p in places if not any(q != p and p in inside.get(q, ()) for q in places)]
+    # a state named as "in Pakistan's ..." gives way to the province or city named with it
+    for state in [p for p in specific if context.gazetteer.entries.get(p) and context.gazetteer.entries[p].kind == "state"]:
+        finer = [m.entry.iri for m in mentioned if state in inside.get(m.entry.iri, ())]
+        if finer:
+            specific = [p for p in specific if p != state] + [f for f in finer if f not in specific]
+    return specific
 
 
 def _compatible_dates(a: PartialDate | None, b: PartialDate | None) -> bool:

@@ -46,6 +46,8 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
             if group:
                 findings.append(ClaimFinding([index], group, group, text=_short(text), about_attack=True, confidence=0.8))
         for match in ACCUSE.finditer(text):
+            if DENY.search(text[max(0, match.start() - 30):match.start()]):
+                continue  # "rejected the allegation": a denial, handled below
             before = [a for a in agents if a[1] <= match.start()]
             after = [a for a in agents if a[0] >= match.end()]
             passive = re.search(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", text[:match.start()])
@@ -55,7 +57,7 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
                 accused_candidates = [a for a in after if claimant is None or a[0] < claimant[0]] or before[-1:]
                 accused = accused_candidates[0] if accused_candidates else None
             else:
-                claimant = _subject(before, text)
+                claimant = _speaker(before, text, match.start()) or _subject(before, text, match.start())
                 accused = after[0] if after else None
             if claimant is None or accused is None or claimant[2] == accused[2]:
                 continue
@@ -65,7 +67,7 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
         deny = DENY.search(text)
         if deny and re.search(r"\b(?:allegation|claim|accusation|charge|responsibility|report|assertion)s?\b|"
                               r"\bbaseless\b|\bthese\b", text, re.I):
-            denier = _subject([a for a in agents if a[1] <= deny.start()], text) or _subject(agents, text)
+            denier = _subject([a for a in agents if a[1] <= deny.start()], text, deny.start()) or (agents[0] if agents else None)
             if denier is None:
                 continue
             if re.search(r"\bresponsibility\b", text[deny.end():], re.I):
@@ -89,11 +91,33 @@ def _nearest(agents, match, *, prefer_before: bool, kinds) -> URIRef | None:
     return before[-1][2] if before else None
 
 
-def _subject(before, text: str):
-    """The agent that acts: the last one before the verb, skipping possessive modifiers of a noun."""
-    for candidate in reversed(before):
-        return candidate
-    return None
+def _subject(before, text: str, verb_start: int | None = None):
+    """The agent that acts: the last one before the verb, skipping an appositive ('The TTP, responsible for
+    attacks in Pakistan, denied ...' is about the TTP)."""
+    if not before:
+        return None
+    if verb_start is not None:
+        head = text[:verb_start].rstrip()
+        if head.endswith(","):
+            opening = head[:-1].find(",")
+            if opening != -1:
+                outside = [a for a in before if a[1] <= opening]
+                if outside:
+                    return outside[-1]
+    return before[-1]
+
+
+SPEECH = re.compile(r"\b(?:said|says|told|alleged|claimed|stated|added|warned|insisted)\b")
+
+
+def _speaker(before, text: str, verb_start: int):
+    """'Interior Minister X said last week the attacks ... were planned from India': X is the claimant."""
+    speech = [m for m in SPEECH.finditer(text, 0, verb_start)]
+    if not speech:
+        return None
+    said = speech[-1]
+    candidates = [a for a in before if a[1] <= said.start()]
+    return candidates[-1] if candidates else None
 
 
 def _claim_denied(findings: list[ClaimFinding], denier: URIRef, index: int) -> ClaimFinding | None:

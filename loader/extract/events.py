@@ -17,7 +17,8 @@ TRIGGERS: list[tuple[str, URIRef, re.Pattern]] = [
     ("call", KH.PhoneCall, re.compile(r"\b(?:phone|telephone)(?:d| call| conversation)?\b|\b(?:held|had|made) a (?:\w+ )?call\b|\bspoke (?:by|over the) (?:tele)?phone\b|\bcall(?:ed)? (?:with|between)\b", re.I)),
     ("briefing", KH.PressBriefing, re.compile(r"\b(?:press|news|media|weekly) (?:briefing|conference)\b|\btold reporters\b|\bbriefing\b", re.I)),
     ("dialogue", KH.Dialogue, re.compile(r"\bdialogue\b", re.I)),
-    ("visit", KH.Visit, re.compile(r"\b(?:visit(?:s|ed|ing)?|travel(?:s|led|ed|ling)? to|trip|arrived in|arrives in|tour(?:ed)?)\b", re.I)),
+    ("visit", KH.Visit, re.compile(r"\b(?:visit(?:s|ed|ing)?|travel(?:s|led|ed|ling)? to|trip|arrived in|arrives in|tour(?:ed)?|"
+                                   r"led (?:a|the) (?:[\w\-]+ ){0,3}delegation to)\b", re.I)),
     ("meeting", KH.Meeting, re.compile(r"\b(?:met|meet(?:s|ing)?(?: with)?|held (?:\w+ )?talks|talks (?:with|between|in|on)|courtesy call|called on|calls on|summit|negotiations with|co-chaired)\b", re.I)),
 ]
 _FUTURE_OR_HYPOTHETICAL = re.compile(r"\b(?:will|would|could|may|might|plans? to|expected to|is to|are to)\b", re.I)
@@ -69,7 +70,9 @@ def find_events(context: ArticleContext) -> list[EventFinding]:
                 # the places visited are not participants; the travelling people are
                 destination_states = {context.gazetteer.metonyms.get(p, p) for p in places}
                 participants = [p for p in participants if p not in destination_states]
-            dates = find_dates(_unquoted(text), context.article.date)
+                inside = context.gazetteer.located_in
+                places = [p for p in places if not any(p in inside.get(q, ()) for q in places if q != p)]
+            dates = find_dates(_unquoted(text) if kind == "briefing" else text, context.article.date)
             start = dates[0][1] if dates else None
             end = dates[0][2] if dates else None
             co_chairs = [a[2] for a in people] if re.search(r"\bco-?chair", text, re.I) else []
