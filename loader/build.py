@@ -13,7 +13,7 @@ from typing import Iterable
 
 from .articles import Article, Rejection, find_article_files, read_articles
 from .namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH, inferred_graph
-from .pipeline import ArticleResult, process_article
+from .pipeline import ArticleResult, process_article, warm
 from .resources import ontology_graph, reference_graph
 from .store import NewBuild, build_lock
 
@@ -129,7 +129,7 @@ def _process(articles: list[Article], *, jobs: int | None, progress: bool):
             bar and bar.update(1)
             yield result
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=warm) as pool:  # caches once per worker
             for result in pool.map(_safe_process, articles, chunksize=4):
                 bar and bar.update(1)
                 yield result
@@ -164,8 +164,14 @@ def _apply(new: NewBuild, result, report: BuildReport) -> None:
         report.rejected.append({"source": article.source_file, "reason": "SHACL violations",
                                 "violations": result.violations[:50]})
         return
-    new.replace_graph(result.iri, result.graph)
-    new.replace_graph(inferred_graph(result.iri), result.inferred)
+    try:
+        new.replace_graph(result.iri, result.graph)
+        new.replace_graph(inferred_graph(result.iri), result.inferred)
+    except ValueError as err:  # a graph Oxigraph cannot hold rejects this article, not the build
+        new.remove_graph(result.iri)
+        new.remove_graph(inferred_graph(result.iri))
+        report.rejected.append({"source": article.source_file, "reason": f"cannot be stored: {err}"})
+        return
     new.manifest.articles[article.content_hash] = {
         "source_file": article.source_file,
         "graph": str(result.iri),

@@ -6,8 +6,15 @@ Layout of a store directory:
     builds/<id>/manifest.json  which articles the build holds: content hash -> source file, graph IRI
     build.lock                 held by the one build that may run at a time
 
-A build copies the live build (a RocksDB checkpoint), applies its changes to the copy and then moves
-`current`: a build killed at any moment leaves the previous KG complete and served.
+A build copies the live build (a RocksDB checkpoint), applies its changes to the copy, fsyncs it and then
+moves `current`: a build killed at any moment leaves the previous KG complete and served. Each build that
+went live gets a `LIVE` marker; the next build (under the lock) deletes every build directory that is
+neither live, nor the previous one, nor among the last KEEP_OLD_BUILDS that went live: the leftovers
+of killed builds.
+
+For crash tests, `KHYBER_CRASH_AT=<point>` makes the build SIGKILL itself at a named point:
+`backup` (copy made), `graph:<n>` (n graphs written), `manifest` (manifest written, not yet live),
+`switch` (new link made, not yet moved), `live` (moved, old builds not yet pruned).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +34,7 @@ from rdflib import Dataset, Graph, URIRef
 
 DEFAULT_STORE = Path("var/khyber-store")
 MANIFEST = "manifest.json"
+LIVE_MARKER = "LIVE"
 KEEP_OLD_BUILDS = 2
 
 
@@ -106,6 +115,7 @@ class NewBuild:
         self.store_dir = Path(store_dir)
         (self.store_dir / "builds").mkdir(parents=True, exist_ok=True)
         self.previous = current_build(self.store_dir)
+        remove_stale_builds(self.store_dir)
         self.build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
         self.dir = self.store_dir / "builds" / self.build_id
         self.dir.mkdir()
@@ -115,14 +125,29 @@ class NewBuild:
         else:
             self.manifest = Manifest({}, 0.0)
         self.store = ox.Store(str(self.dir / "oxigraph"))
+        self._graphs_written = 0
+        _crash_point("backup")
 
     def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        """Replace one named graph's content with an rdflib graph's triples."""
+        """Replace one named graph's content with an rdflib graph's triples.
+
+        The triples are parsed by Oxigraph before the store is touched, so a graph Oxigraph cannot hold
+        (an invalid IRI, say) raises ValueError and leaves the old graph in place.
+        """
         target = ox.NamedNode(str(name))
-        self.store.remove_graph(target) if self.store.contains_named_graph(target) else None
+        quads = []
         if len(graph):
             data = graph.serialize(format="nt", encoding="utf-8")
-            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            try:
+                quads = [ox.Quad(t.subject, t.predicate, t.object, target)
+                         for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+            except SyntaxError as err:
+                raise ValueError(f"graph {name} cannot be stored: {err}") from None
+        if self.store.contains_named_graph(target):
+            self.store.remove_graph(target)
+        self.store.extend(quads)
+        self._graphs_written += 1
+        _crash_point(f"graph:{self._graphs_written}")
 
     def remove_graph(self, name: URIRef) -> None:
         """Drop a named graph if present."""
@@ -136,13 +161,17 @@ class NewBuild:
         del self.store
         self.manifest.built_at = time.time()
         self.manifest.write(self.dir)
-        _fsync_dir(self.dir)
+        _fsync_tree(self.dir)
+        _crash_point("manifest")
         link = self.store_dir / "current"
         tmp = self.store_dir / f".current-{self.build_id}"
         os.symlink(Path("builds") / self.build_id, tmp)
+        _crash_point("switch")
         os.replace(tmp, link)
         _fsync_dir(self.store_dir)
-        self._prune()
+        _mark_live(self.dir)
+        _crash_point("live")
+        remove_stale_builds(self.store_dir, keep=self.previous)
         return self.dir
 
     def abort(self) -> None:
@@ -151,12 +180,54 @@ class NewBuild:
             del self.store
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def _prune(self) -> None:
-        builds = sorted((self.store_dir / "builds").iterdir(), key=lambda p: p.stat().st_mtime)
-        live = {self.dir.resolve(), (self.previous.resolve() if self.previous else None)}
-        for old in builds[:-KEEP_OLD_BUILDS]:
-            if old.resolve() not in live:
-                shutil.rmtree(old, ignore_errors=True)
+
+def remove_stale_builds(store_dir: Path, *, keep: Path | None = None) -> list[Path]:
+    """Delete killed builds' leftovers and old builds; call only while holding the build lock.
+
+    Kept: the live build, `keep` (the build that was live when the caller started: the server may
+    still be answering from it) and the last KEEP_OLD_BUILDS builds that went live.
+    """
+    store_dir = Path(store_dir)
+    builds = store_dir / "builds"
+    if not builds.is_dir():
+        return []
+    live = current_build(store_dir)
+    if live is not None and not (live / LIVE_MARKER).exists():
+        _mark_live(live)  # went live, but the build was killed before it could mark it
+    keep_set = {p.resolve() for p in (live, keep) if p is not None}
+    went_live = sorted((p for p in builds.iterdir() if (p / LIVE_MARKER).exists()),
+                       key=lambda p: (p / LIVE_MARKER).stat().st_mtime)
+    keep_set.update(p.resolve() for p in went_live[-KEEP_OLD_BUILDS:])
+    removed = []
+    for path in builds.iterdir():
+        if path.resolve() not in keep_set:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    for link in store_dir.glob(".current-*"):  # a switch that was killed half-way
+        link.unlink(missing_ok=True)
+    return removed
+
+
+def _mark_live(build_dir: Path) -> None:
+    (build_dir / LIVE_MARKER).write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
+
+
+def _crash_point(name: str) -> None:
+    """Fault injection for crash tests: SIGKILL this process at the point named in $KHYBER_CRASH_AT."""
+    if os.environ.get("KHYBER_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fsync_tree(root: Path) -> None:
+    """fsync every file and folder under root, so the build survives power loss as well as a kill."""
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(folder))
 
 
 def _fsync_dir(path: Path) -> None:
