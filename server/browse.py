@@ -152,6 +152,10 @@ def resource(rest: str) -> Response:
         rest, fmt = stem, RDF_FORMATS[SUFFIXES[suffix]]
     iri = ID_SPACE + rest
     try:
+        ox.NamedNode(iri)
+    except ValueError:
+        abort(404, description="not a resource IRI")
+    try:
         store, _ = get_kg().get()
     except StoreError as err:
         return Response(f"503 Service Unavailable: {err}\n", status=503, mimetype="text/plain",
