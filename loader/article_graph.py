@@ -247,8 +247,9 @@ def _write_claims(context: ArticleContext, writer: FactWriter, attacks) -> None:
         label = f"Claim by {who} about {context.label_of(finding.accused)}" if finding.accused else f"Claim by {who}"
         writer.node(iri, KH.Claim, label=label, evidence=[context.sentences[i] for i in finding.sentence_indices],
                     rule="claim-verb", confidence=finding.confidence)
-        if finding.claimant is not None:
-            writer.add(iri, KH.claimant, finding.claimant)
+        for claimant in [finding.claimant, *finding.co_claimants]:
+            if claimant is not None:
+                writer.add(iri, KH.claimant, claimant)
         if finding.accused is not None:
             writer.add(iri, KH.accused, finding.accused)
         for denier in finding.denied_by:

@@ -90,6 +90,7 @@ DATE_EXPRESSION = re.compile(
       | (?P<my>{_MONTH_RE}\s+\d{{4}})
       | (?:in|since|during|from|by|of|until)\s+(?P<year>(?:19|20)\d{{2}})
       | (?:on|last|this|next|since|by|until)\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)
+      | (?<=the\s)(?P<yearadj>(?:19|20)\d{2})(?=\s+[A-Za-z])
       | (?P<weekdayposs>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?=[’']s\b)
       | (?P<yesterday>yesterday|today|tomorrow)
       | (?P<rel>(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year))
@@ -131,7 +132,7 @@ def resolve(match: re.Match, article_date: dt.date | None, *, future: bool = Fal
     if kind == "my":
         month_name, year = text.rsplit(None, 1)
         return (PartialDate(int(year), _month(month_name)), None)
-    if kind == "year":
+    if kind in ("year", "yearadj"):
         return (PartialDate(int(text)), None)
     if article_date is None:
         return None

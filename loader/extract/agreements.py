@@ -65,7 +65,7 @@ def find_agreements(context: ArticleContext) -> list[AgreementFinding]:
         values = usd_values(text)
         value = max((v for *_, v in values), default=None)
         kind = _kind(text)
-        status = next((s for s, pattern in STATUS if pattern.search(text)), None)
+        status = _nearest_status(text, trigger)
         dates = [d for d in find_dates(text, context.article.date) if d[2] is None and not _is_since(text, d[0])]
         duration = DURATION.search(text[max(0, trigger.start() - 40):trigger.end()])
         finding = AgreementFinding(
@@ -86,6 +86,20 @@ def find_agreements(context: ArticleContext) -> list[AgreementFinding]:
         else:
             findings.append(finding)
     return [f for f in findings if len(f.parties) >= 1]
+
+
+def _nearest_status(text: str, trigger: re.Match):
+    """The status whose word stands nearest the agreement noun ('extended ... the ceasefire' -> Renewed)."""
+    best = None
+    for status, pattern in STATUS:
+        for match in pattern.finditer(text):
+            if match.end() <= trigger.start():
+                distance = trigger.start() - match.end()  # the governing verb usually comes first
+            else:
+                distance = match.start() - trigger.end() + 60
+            if best is None or distance < best[0]:
+                best = (distance, status)
+    return best[1] if best else None
 
 
 def _is_since(text: str, match) -> bool:

@@ -91,9 +91,15 @@ def find_attacks(context: ArticleContext) -> list[AttackFinding]:
             continue
         if kind_match.group(0).lower() in ("strike", "strikes") and not (killed or perpetrators):
             continue
+        places = _attack_places(context, index)
+        for mention in context.places_in(index):
+            gap = text[mention.end:kind_match.start()]
+            if 0 <= len(gap) <= 40 and mention.end <= kind_match.start() and re.fullmatch(
+                    r"(?:\s+(?:[A-Z][\w\-]*|\d{4}|[a-z]+-style))*\s+(?:suicide\s+|car\s+|bomb\s+)?", gap):
+                places.insert(0, mention.entry.iri)  # "the 2002 Bali bombings", "the Pahalgam massacre"
         finding = AttackFinding(
             kind=kind, family=family, sentences=[index],
-            places=_attack_places(context, index),
+            places=list(dict.fromkeys(places)),
             start=dates[0][1] if dates else None,
             perpetrators=perpetrators, denied_by=denied,
             killed=killed, killed_parts=killed_parts, injured=injured, injured_parts=injured_parts,
@@ -174,7 +180,7 @@ def _attack_places(context: ArticleContext, index: int) -> list[URIRef]:
     mentioned = context.places_in(index)
     for mention in mentioned:
         before = text[max(0, mention.start - 25):mention.start]
-        if re.search(r"\b(?:in|at|across|near|of|outside|inside|on)\s+(?:the\s+)?(?:[\w’']+\s+){0,2}$", before, re.I):
+        if re.search(r"\b(?:in|at|across|near|of|outside|inside)\s+(?:the\s+)?(?:(?:[a-z][\w\-]*|[A-Z][\w\-]*[’']s)\s+){0,2}$", before):
             places.append(mention.entry.iri)
     places = list(dict.fromkeys(places))
     inside = context.gazetteer.located_in

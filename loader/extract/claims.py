@@ -15,7 +15,11 @@ ACCUSE = re.compile(
     r"planned (?:from|in|by)|orchestrated|sponsored by|backed by|behind the)\b",
     re.I,
 )
-RESPONSIBILITY = re.compile(r"\bclaimed (?:responsibility|by)\b|\bclaiming responsibility\b|\btook responsibility\b", re.I)
+RESPONSIBILITY = re.compile(
+    r"\bclaimed (?:responsibility|by)\b|\bclaiming responsibility\b|\btook responsibility\b|"
+    r"\bclaimed (?:the|an|a|its|last|this|both)\b(?=[^.;]{0,80}\b(?:attacks?|bombings?|massacre|assault|raid|hijacking|killing|blast))",
+    re.I,
+)
 DENY = re.compile(r"\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed)?|refut(?:e|es|ed))\b", re.I)
 PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 
@@ -31,6 +35,7 @@ class ClaimFinding:
     text: str = ""
     about_attack: bool = False
     confidence: float = 0.7
+    co_claimants: list[URIRef] = field(default_factory=list)  # "Congo, the US and UN experts accused ..."
 
 
 def find_claims(context: ArticleContext) -> list[ClaimFinding]:
@@ -50,7 +55,8 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
                 continue  # "rejected the allegation": a denial, handled below
             before = [a for a in agents if a[1] <= match.start()]
             after = [a for a in agents if a[0] >= match.end()]
-            passive = re.search(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", text[:match.start()])
+            passive = re.match(r"(?:accus|blam|criticis|criticiz|alleg|attribut)", match.group(0), re.I) and \
+                re.search(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", text[:match.start()])
             if passive:
                 by = re.search(r"\bby\s+(?:the\s+)?", text[match.end():])
                 claimant = next((a for a in after if by and a[0] >= match.end() + by.start()), None)
@@ -61,8 +67,10 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
                 accused = after[0] if after else None
             if claimant is None or accused is None or claimant[2] == accused[2]:
                 continue
-            findings.append(ClaimFinding([index], claimant[2], accused[2], text=_short(text),
-                                         confidence=0.7 if not passive else 0.6))
+            finding = ClaimFinding([index], claimant[2], accused[2], text=_short(text),
+                                   confidence=0.7 if not passive else 0.6)
+            finding.co_claimants = [a[2] for a in _coordinated(before, claimant, text) if a[2] != accused[2]]
+            findings.append(finding)
             break
         deny = DENY.search(text)
         if deny and re.search(r"\b(?:allegation|claim|accusation|charge|responsibility|report|assertion)s?\b|"
@@ -78,6 +86,19 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
                 target.denied_by.append(denier[2])
                 target.sentence_indices.append(index)
     return _dedupe(findings)
+
+
+def _coordinated(before, head, text: str) -> list:
+    """Agents listed with the claimant ('A, B and C'), walking back from it."""
+    chosen = []
+    position = before.index(head) if head in before else -1
+    while position > 0:
+        previous = before[position - 1]
+        if not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", text[previous[1]:before[position][0]]):
+            break
+        chosen.append(previous)
+        position -= 1
+    return chosen
 
 
 def _nearest(agents, match, *, prefer_before: bool, kinds) -> URIRef | None:

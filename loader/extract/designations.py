@@ -28,6 +28,24 @@ NEGATED = re.compile(r"\b(?:not|never|no longer|revoked|delisted|lifted)\b", re.
 
 
 @dataclass
+class _Entry:
+    iri: URIRef
+
+
+@dataclass
+class _PersonAsMention:
+    """A listed person, shaped like a gazetteer mention (start, end, entry.iri)."""
+
+    start: int
+    end: int
+    iri: URIRef
+
+    @property
+    def entry(self) -> _Entry:
+        return _Entry(self.iri)
+
+
+@dataclass
 class DesignationFinding:
     """One authority listing one designee."""
 
@@ -58,6 +76,10 @@ def find_designations(context: ArticleContext) -> list[DesignationFinding]:
             continue
         mentions = context.mentions.get(index, [])
         designees = [m for m in mentions if m.entry.kind == "group"]
+        offset = sentence.start
+        designees += [_PersonAsMention(pm.start - offset, pm.end - offset, pm.person.iri)
+                      for pm in context.person_mentions.get(index, [])
+                      if re.search(r"\b(?:listed|designated|sanctioned|blacklisted)\s+$", text[:pm.start - offset])]
         if not designees and re.match(r"\s*(?:It|The group|The organi[sz]ation|The movement|The outfit)\b", text):
             designees = _previous_group(context, index)  # "It is listed as a terrorist organisation by ..."
         if not designees:
@@ -112,10 +134,10 @@ def _previous_group(context: ArticleContext, index: int) -> list:
 def _date_for(text: str, mention, dates) -> PartialDate | None:
     """The date of one designee's listing: the first date after its own designation verb, else the sentence's."""
     verb = DESIGNATION_VERB.search(text, mention.end)
-    if verb is not None:
-        following = [d for d in dates if d[0].start() >= verb.end()]
-        if following and text[verb.end():following[0][0].start()].count(",") <= 1:
-            return following[0][1]
+    anchor = verb.end() if verb is not None else mention.end
+    following = [d for d in dates if d[0].start() >= anchor]
+    if following and text[anchor:following[0][0].start()].count(",") <= 1:
+        return following[0][1]
     before = [d for d in dates if d[0].end() <= mention.start]
     return before[-1][1] if before else None
 

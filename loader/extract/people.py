@@ -121,7 +121,7 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
             name = " ".join(name_tokens).rstrip("’'s") if name_tokens[-1].endswith(("’s", "'s")) else " ".join(name_tokens)
             name = re.sub(r"[’']s$", "", name)
             before = _title_chain(tokens, i, sentence.text)
-            after = _appositive(tokens, j, sentence.text)
+            after = _appositive(tokens, j, sentence.text, entity_spans)
             posts = [p for p in (_post_from_chain(context, index, before, "title-before-name"),
                                  _post_from_chain(context, index, after, "appositive")) if p for p in p]
             occupational = bool(before and before[-1][0].lower() in OCCUPATIONS) or bool(
@@ -171,7 +171,8 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
 
 def _said_pattern(tokens, i, j) -> bool:
     """'..., said John Smith' or 'John Smith said/told/added' mark a named speaker."""
-    verbs = {"said", "says", "told", "added", "stated", "noted", "warned", "claimed", "denied", "tweeted", "wrote"}
+    verbs = {"said", "says", "told", "added", "stated", "noted", "warned", "claimed", "denied", "tweeted", "wrote",
+             "listed", "designated", "sanctioned", "blacklisted"}
     nxt = tokens[j][0].lower() if j < len(tokens) else ""
     prev = tokens[i - 1][0].lower() if i > 0 else ""
     return nxt in verbs or prev in verbs
@@ -234,7 +235,7 @@ def _title_chain(tokens, name_index: int, text: str) -> list[tuple[str, int, int
     return chain if _has_head(chain) or (chain and chain[-1][0].lower() in OCCUPATIONS) else []
 
 
-def _appositive(tokens, end_index: int, text: str) -> list[tuple[str, int, int]]:
+def _appositive(tokens, end_index: int, text: str, entity_spans=()) -> list[tuple[str, int, int]]:
     """'John Smith, a retired Pakistani air marshal,' -> the title words after the comma."""
     if end_index + 2 >= len(tokens) or tokens[end_index][0] != ",":
         return []
@@ -246,6 +247,8 @@ def _appositive(tokens, end_index: int, text: str) -> list[tuple[str, int, int]]
     chain = []
     while k < len(tokens) and tokens[k][0] not in {",", ".", ";", ")", "who", "which"}:
         word = tokens[k][0]
+        if _has_head(chain) and _is_name_token(word) and word[:1].isupper() and not _inside(tokens[k][1], entity_spans):
+            return []  # "X, national police spokesman Brigadier General Y told ...": the title is Y's
         if not (_is_title_word(word) or word.lower() in CONNECTORS or word[:1].isupper() or word.lower() in OCCUPATIONS):
             break
         chain.append(tokens[k])
@@ -300,6 +303,14 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
         if mention.via == "demonym" and owner is mention.entry:
             owner = mention.entry
         text = re.sub(r"^(?:[’']s)?\s+", "", text[len(written):]).strip()
+    # "Chair of the Muslim Council of Leeds": the organisation the post belongs to
+    if owner is None:
+        for mention in owners:
+            if mention.entry.kind in ("org", "body", "group") and re.search(
+                    r"\bof\s+(?:the\s+)?$", sentence[chain[0][1]:mention.start]):
+                cut = text.find(" of ")
+                owner, text = mention.entry, (text[:cut] if cut > 0 else text)
+                break
     # a demonym inside an appositive: "a retired Pakistani air marshal"
     if owner is None:
         for mention in owners:
@@ -332,7 +343,7 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
     if owner is None:
         owner = _owner_from_title(context, text)
         confidence = 0.8 if owner is not None else 0.6
-        owner = owner or context.home_state
+        owner = owner or _owner_from_body_word(context, text) or _administration(context, index) or context.home_state
     else:
         confidence = 0.9
     if text.lower() == "counterpart":
@@ -345,6 +356,40 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
     del body_phrase  # the generic body stays part of the title text ("Foreign Ministry Spokesperson")
     return [Post(title=_normalise_title(t), written=t, owner=owner, status=status, rule=rule, confidence=confidence)
             for t in titles]
+
+
+BODY_WORDS = ("army", "police", "military", "navy", "air force", "foreign ministry", "interior ministry",
+              "defence ministry", "defense ministry", "government", "coast guard", "intelligence")
+
+
+def _owner_from_body_word(context: ArticleContext, title: str) -> Entry | None:
+    """'Army spokesman' in a story that speaks of 'the Malian army': the state whose army it is."""
+    lowered = title.lower()
+    for word in BODY_WORDS:
+        if word not in lowered:
+            continue
+        pattern = re.compile(rf"\b([A-Z][\w’'\-]+)(?:[’']s)?\s+{word}\b", re.I)
+        for sentence in context.sentences:
+            for match in pattern.finditer(sentence.text):
+                for entry, via in context.gazetteer.lookup(match.group(1)):
+                    state = context.state_of(entry)
+                    if state is not None and via in ("demonym", "label", "alias"):
+                        return state
+    return None
+
+
+def _administration(context: ArticleContext, index: int) -> Entry | None:
+    """'... the current US administration ... under President X': the state whose government was just named."""
+    pattern = re.compile(r"\b([A-Z][\w.’'\-]+)(?:[’']s)?\s+(?:administration|government)\b")
+    for i in (index, index - 1):
+        if i < 0:
+            continue
+        for match in pattern.finditer(context.sentences[i].text):
+            for entry, _via in context.gazetteer.lookup(match.group(1)):
+                state = context.state_of(entry)
+                if state is not None:
+                    return state
+    return None
 
 
 def _previous_post(context: ArticleContext, index: int) -> Post | None:
