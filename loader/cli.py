@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
 
     with_store(sub.add_parser("validate", help="SHACL-validate the whole KG"))
 
+    p = with_store(sub.add_parser("evaluate", help="precision/recall/F1 of the KG against gold annotations"))
+    p.add_argument("--gold", default="tests/gold", help="folder of gold JSON files (default: tests/gold)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--verbose", action="store_true", help="list every miss and spurious fact")
+
     p = with_store(sub.add_parser("serve", help="serve the KG over HTTP"))
     from server.settings import SETTINGS  # the settings table gives every serve option (and its KHYBER_* variable)
 
@@ -136,7 +141,15 @@ def _serve(args, store: Path) -> int:
     return serve(store=store, **settings)
 
 
-COMMANDS = {"build": _build, "dump": _dump, "query": _query, "validate": _validate, "serve": _serve}
+def _evaluate(args, store: Path) -> int:
+    from .evaluate import main as evaluate_main
+
+    argv = ["--store", str(store), "--gold", args.gold] + ["--json"] * args.json + ["--verbose"] * args.verbose
+    return evaluate_main(argv)
+
+
+COMMANDS = {"build": _build, "dump": _dump, "query": _query, "validate": _validate, "serve": _serve,
+            "evaluate": _evaluate}
 
 
 if __name__ == "__main__":
