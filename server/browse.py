@@ -42,9 +42,15 @@ SELECT ?this ?s ?p (SAMPLE(?l) AS ?label) WHERE {{
   ?s ?p ?this .
   OPTIONAL {{ ?s <{RDFS_LABEL}> ?l }}
 }} GROUP BY ?this ?s ?p ORDER BY ?p ?s LIMIT {INBOUND_LIMIT + 1}"""
-EVIDENCE_QUERY = f"""
+# Two queries, not one UNION with BIND(?this AS ?fact): a substituted variable is not bound inside BIND.
+OWN_EVIDENCE = f"""
+SELECT DISTINCT ?this ?sentence ?article ?title WHERE {{
+  GRAPH ?article {{ ?this <{EVIDENCE}> ?sentence }}
+  OPTIONAL {{ ?article <http://purl.org/dc/terms/title> ?title }}
+}} ORDER BY ?article ?sentence LIMIT 300"""
+LINKED_EVIDENCE = f"""
 SELECT DISTINCT ?this ?fact ?factLabel ?sentence ?article ?title WHERE {{
-  {{ BIND(?this AS ?fact) }} UNION {{ ?fact ?link ?this }}
+  ?fact ?link ?this .
   GRAPH ?article {{ ?fact <{EVIDENCE}> ?sentence }}
   OPTIONAL {{ ?fact <{RDFS_LABEL}> ?factLabel }}
   OPTIONAL {{ ?article <http://purl.org/dc/terms/title> ?title }}
@@ -182,6 +188,10 @@ def resource(rest: str) -> Response:
     return response
 
 
+def _rows(solutions, names) -> list[dict]:
+    return [{n: row[n] for n in names} for row in solutions]
+
+
 def resource_page(store: ox.Store, iri: str, rest: str) -> dict:
     """What the resource page shows: label, types, properties, evidence with its article, inbound links."""
     properties: OrderedDict[str, dict] = OrderedDict()
@@ -204,9 +214,12 @@ def resource_page(store: ox.Store, iri: str, rest: str) -> dict:
             subject["text"] = row["label"].value
         inbound.append({"subject": subject, "predicate": link(row["p"])})
     evidence = []
-    for row in resource_query(store, EVIDENCE_QUERY, iri):
-        fact = link(row["fact"])
-        if row["factLabel"] is not None:
+    this = {"text": label or compact(iri), "href": local_href(iri)}
+    rows = [dict(r, fact=None) for r in _rows(resource_query(store, OWN_EVIDENCE, iri), ("sentence", "article", "title"))]
+    rows += _rows(resource_query(store, LINKED_EVIDENCE, iri), ("fact", "factLabel", "sentence", "article", "title"))
+    for row in rows:
+        fact = dict(this) if row["fact"] is None else link(row["fact"])
+        if row.get("factLabel") is not None:
             fact["text"] = row["factLabel"].value
         article = link(row["article"]) if isinstance(row["article"], ox.NamedNode) else None
         if article and row["title"] is not None:

@@ -144,7 +144,7 @@ def sparql() -> Response:
     try:
         query, defaults, named = read_request()
         if query is None:
-            if request.method == "GET" and not request.args:
+            if request.method == "GET" and not set(request.args) & {"default-graph-uri", "named-graph-uri"}:
                 return service_description()
             raise ProtocolError(400, "missing the 'query' parameter")
         return run(query, defaults, named)

@@ -49,6 +49,20 @@ def test_resource_page_shows_label_types_properties_evidence_and_inbound_links(c
     assert response.headers["Vary"] == "Accept" and "rel=\"alternate\"" in response.headers["Link"]
 
 
+def test_resource_page_evidence_is_only_about_the_resource(client, built_store, witness):
+    """Regression: a substituted ?this is unbound inside BIND, so BIND(?this AS ?fact) listed every sentence."""
+    store = ox.Store.read_only(str(built_store / "current" / "oxigraph"))
+    expected = {(r["f"].value, r["e"].value) for r in store.query(
+        f"SELECT DISTINCT ?f ?e WHERE {{ {{ GRAPH ?a {{ <{witness}> kh:evidence ?e }} BIND(<{witness}> AS ?f) }} "
+        f"UNION {{ ?f ?p <{witness}> . GRAPH ?a {{ ?f kh:evidence ?e }} }} }}",
+        use_default_graph_as_union=True, prefixes=PREFIXES)}
+    page = client.get("/id/" + witness[len(ID):], headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 0 < page.count("<q>") <= len(expected) + 5
+    all_sentences = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?f kh:evidence ?e } }",
+                                          prefixes=PREFIXES)))["n"].value
+    assert page.count("<q>") < int(all_sentences)
+
+
 @pytest.mark.parametrize("suffix, media, fmt", [
     ("ttl", "text/turtle", ox.RdfFormat.TURTLE), ("nt", "application/n-triples", ox.RdfFormat.N_TRIPLES),
     ("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD), ("rdf", "application/rdf+xml", ox.RdfFormat.RDF_XML),
