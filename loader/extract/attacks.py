@@ -27,7 +27,12 @@ KINDS = [
                          r"blew (?:himself|herself|themselves) up|detonated|offensive"),
 ]
 KIND_PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{p})" for i, (_, _, p) in enumerate(KINDS)) + r")\b", re.I)
-VICTIMS = r"(?:people|persons|civilians|passengers|worshippers|students|children|soldiers|troops|policemen|police(?:\s?men)?|officers|personnel|security personnel|security forces|members|pilgrims|workers|labourers|laborers|tourists|villagers|others|nationals|citizens|security officials|army personnel|paramilitaries|guards|lives)"
+_VICTIM_WORDS = ["people", "persons", "civilians", "passengers", "worshippers", "students", "children", "soldiers",
+                 "troops", "policemen", "police officers", "police", "officers", "personnel", "security personnel",
+                 "security forces", "members", "pilgrims", "workers", "labourers", "laborers", "tourists", "villagers",
+                 "others", "nationals", "citizens", "security officials", "army personnel", "paramilitaries", "guards",
+                 "lives", "women", "men", "teachers", "journalists", "officials", "doctors", "patients", "refugees"]
+VICTIMS = "(?:" + "|".join(sorted(_VICTIM_WORDS, key=len, reverse=True)) + ")"
 CASUALTY = re.compile(
     rf"(?:(?P<approx>{APPROX})\s+)?(?P<num>{NUMBER})\s+(?:(?:other|more|more than)\s+)?"
     rf"(?:(?P<who>(?:[a-z\-]+\s+){{0,2}}?{VICTIMS})|(?P<bare>(?=(?:were\s+|was\s+)?(?:killed|dead|wounded|injured|hurt)\b)))",

@@ -65,12 +65,13 @@ class ArticleContext:
     def _infer_home_state(self) -> Entry | None:
         """The state the story is about: the most-mentioned state, the dateline's country counting extra."""
         counts = Counter(
-            m.entry.iri for ms in self.mentions.values() for m in ms if m.entry.kind == "state"
+            m.entry.iri for ms in self.mentions.values() for m in ms if m.entry.kind == "state" and m.via != "demonym"
         )
-        for ms in self.mentions.values():
+        for index, ms in self.mentions.items():
             for m in ms:
                 state = self.gazetteer.metonyms.get(m.entry.iri) if m.entry.kind == "place" else None
-                if state is not None:
+                # a capital counts for its state when it acts ("Kabul said"), not when it is a destination
+                if state is not None and not re.search(r"\b(?:to|via)\s+$", self.sentences[index].text[:m.start]):
                     counts[state] += 1
         if self.article.dateline:
             for entry, _via in self.gazetteer.lookup(self.article.dateline.title()) or self.gazetteer.lookup(self.article.dateline):

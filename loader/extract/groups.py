@@ -24,6 +24,7 @@ ARMED_CONTEXT = re.compile(
     r"(?:\s+(?:group|outfit|organi[sz]ation|faction|movement|wing))?",
     re.I,
 )
+NOT_AN_ORGANIZATION = re.compile(r"\bTerrorist Organi[sz]ations?\b|\bGlobal Terrorist|\bDesignated\b|^(?:Security|Armed|Special) Forces$")
 _LEADING_NOISE = re.compile(r"^(?:The|A|An|In|On|At|By|For|From|With|And|But|Pakistan’s|Pakistan's)\s+")
 
 
@@ -49,6 +50,8 @@ def find_new_organizations(context: ArticleContext) -> list[NewOrganization]:
             start = match.start("name") + (len(match.group("name")) - len(name))
             if len(name.split()) < 2 or any(m.start < match.end("name") and start < m.end for m in known):
                 continue
+            if NOT_AN_ORGANIZATION.search(name):
+                continue  # "Foreign Terrorist Organization" names a list, not a body
             head = match.group("head")
             armed = bool(re.fullmatch(ARMED_HEADS, head)) and (
                 ARMED_CONTEXT.search(text[max(0, start - 60):start]) is not None
