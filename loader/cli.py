@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
 
     with_store(sub.add_parser("validate", help="SHACL-validate the whole KG"))
 
+    p = sub.add_parser("ontology", help="regenerate ontology/khyber.{owl,jsonld,html} from ontology/khyber.ttl")
+    p.add_argument("--check", action="store_true", help="only report stale artifacts (exit 1 if any)")
+
     p = with_store(sub.add_parser("evaluate", help="precision/recall/F1 of the KG against gold annotations"))
     p.add_argument("--gold", default="tests/gold", help="folder of gold JSON files (default: tests/gold)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -141,6 +144,12 @@ def _serve(args, store: Path) -> int:
     return serve(store=store, **settings)
 
 
+def _ontology(args, store: Path) -> int:
+    from .ontology_artifacts import main as artifacts_main
+
+    return artifacts_main(["--check"] if args.check else [])
+
+
 def _evaluate(args, store: Path) -> int:
     from .evaluate import main as evaluate_main
 
@@ -149,7 +158,7 @@ def _evaluate(args, store: Path) -> int:
 
 
 COMMANDS = {"build": _build, "dump": _dump, "query": _query, "validate": _validate, "serve": _serve,
-            "evaluate": _evaluate}
+            "evaluate": _evaluate, "ontology": _ontology}
 
 
 if __name__ == "__main__":
