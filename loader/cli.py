@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `khyber` console script; returns the exit code."""
     args = _parser().parse_args(argv)
-    store = args.store or default_store()
+    store = getattr(args, "store", None) or default_store()
     try:
         return COMMANDS[args.command](args, store)
     except KeyboardInterrupt:
