@@ -29,7 +29,7 @@ class _Gunicorn(BaseApplication):
 
 def serve(*, store: Path | None = None, **settings) -> int:
     """Run the web app until interrupted; prints the URL to open. `settings` are names of the settings table."""
-    overrides = {BY_NAME[name].config_key: value for name, value in settings.items() if value not in (None, "")}
+    overrides = {BY_NAME[name].config_key: value for name, value in settings.items() if value is not None}
     if store is not None:
         overrides["STORE"] = str(store)
     app = create_app(overrides)
