@@ -21,6 +21,7 @@ TRIGGERS: list[tuple[str, URIRef, re.Pattern]] = [
                                    r"led (?:a|the) (?:[\w\-]+ ){0,3}delegation to)\b", re.I)),
     ("meeting", KH.Meeting, re.compile(r"\b(?:met|meet(?:s|ing)?(?: with)?|held (?:\w+ )?talks|talks (?:with|between|in|on)|courtesy call|called on|calls on|summit|negotiations with|co-chaired)\b", re.I)),
 ]
+GENERIC_MEETING = re.compile(r"\b(?:similar|annual|regular|periodic|routine|previous|past)\s+(?:\w+\s+)?(?:talks|meetings|dialogues?|process|rounds?)\b|\bsince at least\b", re.I)
 _FUTURE_OR_HYPOTHETICAL = re.compile(r"\b(?:will|would|could|may|might|plans? to|expected to|is to|are to)\b", re.I)
 _LOCATION_CUE = re.compile(r"\b(?:in|at|to)\s+$", re.I)
 
@@ -61,6 +62,8 @@ def find_events(context: ArticleContext) -> list[EventFinding]:
                 continue
             if kind in ("meeting", "dialogue", "call") and len(participants) < 2:
                 continue
+            if kind in ("meeting", "dialogue") and GENERIC_MEETING.search(text):
+                continue  # "similar talks held since 2023", "an annual dialogue": a practice, not one event
             if kind == "visit" and not people:
                 continue
             places = _places_after_cue(context, index) + [
@@ -85,7 +88,8 @@ def find_events(context: ArticleContext) -> list[EventFinding]:
                 co_chairs=co_chairs, sentences=[index],
             )
             _merge_or_add(context, findings, finding)
-            break
+            if kind != "visit":
+                break  # "led a delegation to Islamabad for talks with X" is a visit and a meeting
     for finding in findings:
         if finding.kind == "briefing" and finding.start is None:
             finding.start = _lead_statement_date(context)

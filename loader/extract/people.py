@@ -94,7 +94,8 @@ def _is_name_token(word: str) -> bool:
     letters = bare.replace("-", "").replace("’", "").replace("'", "")
     looks_like_name = bool(letters) and letters.isalpha() and bare[0].isupper() and (
         any(c.islower() for c in bare) or len(bare) <= 2)
-    return looks_like_name and bare not in NAME_STOPWORDS and bare not in NOT_NAME_WORDS and not _is_title_word(bare)
+    return looks_like_name and bare not in NAME_STOPWORDS and bare not in NOT_NAME_WORDS and not _is_title_word(bare) \
+        and bare.lower() not in OCCUPATIONS
 
 
 def find_people(context: ArticleContext) -> list[PersonFinding]:
