@@ -474,6 +474,7 @@ def _build_article(text: str, source: str, meta: dict, warnings: list[str] | Non
     kept: list[str] = []
     header_date: dt.date | None = None
     title = None
+    meta_title = _meta_str(meta, "title", warnings)
     for line in lines:
         stripped = line.strip()
         if not stripped:
@@ -486,9 +487,14 @@ def _build_article(text: str, source: str, meta: dict, warnings: list[str] | Non
         if short and _TIMESTAMP_LINE.match(stripped):
             header_date = header_date or parse_written_date(_TIMESTAMP_LINE.sub("", stripped, count=1))
             continue
-        if title is None and not kept and _looks_like_headline(stripped):
-            title = stripped
+        if short and not kept and _is_date_line(stripped):
+            header_date = header_date or parse_written_date(stripped)  # a bare "12 August 2024" under the title
             continue
+        if title is None and not kept and _looks_like_headline(stripped) and not _opens_with_dateline(stripped):
+            title = stripped
+            if meta_title is None or _same_text(title, meta_title):
+                continue
+            # front matter names the title: a different first line is text, not a headline to drop
         if title and stripped == title:
             continue  # pages repeat the headline under the timestamp
         if short and _CAPTION_CREDIT.search(stripped) and not _DATELINE.match(stripped):
@@ -497,7 +503,7 @@ def _build_article(text: str, source: str, meta: dict, warnings: list[str] | Non
     body = "\n".join(kept).strip()
     if not body:
         raise ArticleError("no article text after removing page furniture")
-    title = _meta_str(meta, "title", warnings) or title
+    title = meta_title or title
     date = _meta_date(meta.get("date"), warnings) or header_date
     url = _clean_url(meta.get("url"), warnings)
     dateline = None
@@ -517,6 +523,22 @@ def _build_article(text: str, source: str, meta: dict, warnings: list[str] | Non
         dateline=dateline,
         warnings=warnings,
     )
+
+
+def _opens_with_dateline(line: str) -> bool:
+    """'ISLAMABAD: ...' opens a story's first paragraph; it is never a headline."""
+    match = _DATELINE.match(line[:200])
+    return bool(match) and match.group("place").isupper() and len(match.group("place")) > 2
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _is_date_line(line: str) -> bool:
+    """A header line that is only a date ('12 August 2024', 'Monday, 12 August 2024 10:15 PKT')."""
+    parsed = parse_written_date(line)
+    return parsed is not None and len(line.split()) <= 8 and not line.rstrip().endswith(".")
 
 
 def _is_dateline_place(place: str) -> bool:

@@ -72,45 +72,69 @@ def find_attacks(context: ArticleContext) -> list[AttackFinding]:
     """Attacks the article reports, merged across the sentences that describe the same one."""
     findings: list[AttackFinding] = []
     for index, sentence in enumerate(context.sentences):
-        text = sentence.text
-        kind_matches = list(KIND_PATTERN.finditer(text))
-        if not kind_matches:
-            continue
-        # the most specific kind named ("two blasts" rather than "the bloodiest attacks")
-        kind_match = min(kind_matches, key=lambda m: int(m.lastgroup[1:]))
-        position = int(kind_match.lastgroup[1:])
-        kind, family, _ = KINDS[position]
-        groups = [m for m in context.mentions.get(index, []) if m.entry.kind == "group"]
-        killed, killed_parts = _casualties(text, KILL_VERB)
-        injured, injured_parts = _casualties(text, INJURE_VERB)
-        dates = [d for d in find_dates(_unquoted(text), context.article.date) if d[2] is None
-                 and not _reporting_date(text, d[0])]
-        dates.sort(key=lambda d: abs(d[0].start() - kind_match.start()))  # the date nearest the attack word
-        denied = [m.entry.iri for m in groups if DENIAL.search(text[m.start:])]
-        perpetrators = [m.entry.iri for m in groups if m.entry.iri not in denied and _is_perpetrator(text, m)]
-        plural_generic = family == "attack" and kind_match.group(0).lower().endswith("s") and kind != "coordinated attacks"
-        specific = killed is not None or injured is not None or perpetrators or denied or (
-            dates and not GENERIC.search(text[:kind_match.start()]) and not plural_generic)
-        if not specific or (family == "attack" and kind != "coordinated attacks" and killed is None
-                            and not perpetrators and not denied and GENERIC.search(text)):
-            continue
-        if kind_match.group(0).lower() in ("strike", "strikes") and not (killed or perpetrators):
-            continue
-        places = _attack_places(context, index)
-        for mention in context.places_in(index):
-            gap = text[mention.end:kind_match.start()]
-            if 0 <= len(gap) <= 40 and mention.end <= kind_match.start() and re.fullmatch(
-                    r"(?:\s+(?:[A-Z][\w\-]*|\d{4}|[a-z]+-style))*\s+(?:suicide\s+|car\s+|bomb\s+)?", gap):
-                places.insert(0, mention.entry.iri)  # "the 2002 Bali bombings", "the Pahalgam massacre"
-        finding = AttackFinding(
-            kind=kind, family=family, sentences=[index],
-            places=list(dict.fromkeys(places)),
-            start=dates[0][1] if dates else None,
-            perpetrators=perpetrators, denied_by=denied,
-            killed=killed, killed_parts=killed_parts, injured=injured, injured_parts=injured_parts,
-            confidence=0.8 if (killed or perpetrators) else 0.6,
-        )
-        _merge_or_add(findings, finding)
+        for text in _attack_segments(sentence.text):
+            _find_in_segment(context, index, text, findings)
+    return findings
+
+
+def _attack_segments(text: str) -> list[str]:
+    """A sentence cut where a second attack starts ('... killed 21 people and the 2015 massacre ...'),
+    padded with spaces so offsets stay those of the sentence."""
+    cuts = [m.start() for m in re.finditer(r"(?:,\s*|\s)and (?:the|a|an)\s", text)
+            if KIND_PATTERN.search(text[:m.start()]) and KIND_PATTERN.search(text[m.end():])
+            and CASUALTY.search(text[:m.start()]) and CASUALTY.search(text[m.end():])]
+    if not cuts:
+        return [text]
+    bounds = [0, *cuts, len(text)]
+    return [" " * a + text[a:b] + " " * (len(text) - b) for a, b in zip(bounds, bounds[1:])]
+
+
+def _find_in_segment(context: ArticleContext, index: int, text: str, findings: list[AttackFinding]) -> None:
+    """Attacks stated in one sentence (or one segment of it)."""
+    kind_matches = list(KIND_PATTERN.finditer(text))
+    if not kind_matches:
+        return
+    # the most specific kind named ("two blasts" rather than "the bloodiest attacks")
+    kind_match = min(kind_matches, key=lambda m: int(m.lastgroup[1:]))
+    position = int(kind_match.lastgroup[1:])
+    kind, family, _ = KINDS[position]
+    span = (len(text) - len(text.lstrip()), len(text.rstrip()))
+    groups = [m for m in context.mentions.get(index, []) if m.entry.kind == "group" and span[0] <= m.start < span[1]]
+    killed, killed_parts = _casualties(text, KILL_VERB)
+    injured, injured_parts = _casualties(text, INJURE_VERB)
+    dates = [d for d in find_dates(_unquoted(text), context.article.date) if d[2] is None
+             and not _reporting_date(text, d[0])]
+    dates.sort(key=lambda d: abs(d[0].start() - kind_match.start()))  # the date nearest the attack word
+    denied = [m.entry.iri for m in groups if DENIAL.search(text[m.start:])]
+    perpetrators = [m.entry.iri for m in groups if m.entry.iri not in denied and _is_perpetrator(text, m)]
+    full = context.sentences[index].text
+    if not perpetrators and not denied and text.strip() != full.strip():
+        # "X claimed the attack on A ... and the B massacre": the claim covers both segments
+        perpetrators = [m.entry.iri for m in context.mentions.get(index, []) if m.entry.kind == "group"
+                        and _is_perpetrator(full, m)]
+    plural_generic = family == "attack" and kind_match.group(0).lower().endswith("s") and kind != "coordinated attacks"
+    specific = killed is not None or injured is not None or perpetrators or denied or (
+        dates and not GENERIC.search(text[:kind_match.start()]) and not plural_generic)
+    if not specific or (family == "attack" and kind != "coordinated attacks" and killed is None
+                        and not perpetrators and not denied and GENERIC.search(text)):
+        return
+    if kind_match.group(0).lower() in ("strike", "strikes") and not (killed or perpetrators):
+        return
+    places = [p for p in _attack_places(context, index) if _within(context, index, p, span)]
+    for mention in context.places_in(index):
+        gap = text[mention.end:kind_match.start()]
+        if 0 <= len(gap) <= 40 and mention.end <= kind_match.start() and re.fullmatch(
+                r"(?:\s+(?:[A-Z][\w\-]*|\d{4}|[a-z]+-style))*\s+(?:suicide\s+|car\s+|bomb\s+)?", gap):
+            places.insert(0, mention.entry.iri)  # "the 2002 Bali bombings", "the Pahalgam massacre"
+    finding = AttackFinding(
+        kind=kind, family=family, sentences=[index],
+        places=list(dict.fromkeys(places)),
+        start=dates[0][1] if dates else None,
+        perpetrators=perpetrators, denied_by=denied,
+        killed=killed, killed_parts=killed_parts, injured=injured, injured_parts=injured_parts,
+        confidence=0.8 if (killed or perpetrators) else 0.6,
+    )
+    _merge_or_add(findings, finding)
     return findings
 
 
@@ -124,6 +148,16 @@ def _reporting_date(text: str, match: re.Match) -> bool:
     return bool(re.match(rf"\s*(?:again\s+)?{REPORTING}\b", after) or re.search(rf"\b{REPORTING}\s*$", before))
 
 
+def _within(context: ArticleContext, index: int, place: URIRef, span: tuple[int, int]) -> bool:
+    """Whether a place is named inside this segment of the sentence."""
+    text = context.sentences[index].text
+    spots = [m.start for m in context.mentions.get(index, []) if m.entry.iri == place]
+    if not spots:
+        label = context.local_labels.get(place)
+        spots = [text.find(label)] if label and label in text else []
+    return not spots or any(span[0] <= spot < span[1] for spot in spots)
+
+
 def _unquoted(text: str) -> str:
     return re.sub(r"[“\"][^”\"]*[”\"]", " ", text)
 
@@ -133,8 +167,8 @@ def _is_perpetrator(text: str, mention) -> bool:
     after = text[mention.end:mention.end + 60]
     if PERPETRATOR_CUE.search(before):
         return True
-    if re.match(r"\s*(?:\([A-Z]{2,}\)\s*)?(?:group\s+|militants\s+|fighters\s+)?(?:launched|carried out|claimed|staged|attacked|stormed|"
-                r"hijacked|bombed|killed|ambushed|said it|took responsibility)", after):
+    if re.match(r"\s*(?:\([A-Z]{2,}\)\s*)?(?:,[^,]{0,60},\s*)?(?:group\s+|militants\s+|fighters\s+)?(?:launched|carried out|claimed|staged|attacked|stormed|"
+                r"hijacked|bombed|killed|ambushed|said it|took responsibility|was behind|were behind|is behind)", after):
         return True
     return bool(re.search(r"\b(?:by|to)\s+(?:the\s+)?$", before))
 

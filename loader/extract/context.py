@@ -50,6 +50,7 @@ class ArticleContext:
     person_states: dict[URIRef, URIRef] = field(default_factory=dict)  # person -> state of their post
     sentence_posts: dict[int, list] = field(default_factory=dict)  # posts found per sentence, in order
     new_places: dict[int, list] = field(default_factory=dict)  # places named in text, unknown to reference data
+    local_labels: dict[URIRef, str] = field(default_factory=dict)  # names of things this article introduces
 
     @classmethod
     def of(cls, article: Article, gazetteer: Gazetteer | None = None) -> "ArticleContext":
@@ -122,7 +123,9 @@ class ArticleContext:
         if entry is not None:
             return entry.label
         person = next((p for p in self.people if p.iri == iri), None)
-        return person.name if person else str(iri).rsplit("/", 1)[-1]
+        if person is not None:
+            return person.name
+        return self.local_labels.get(iri) or str(iri).rsplit("/", 1)[-1]
 
     def places_in(self, index: int) -> list[Mention]:
         """Places (cities, provinces, states as territory) named in a sentence."""

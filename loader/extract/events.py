@@ -19,7 +19,7 @@ TRIGGERS: list[tuple[str, URIRef, re.Pattern]] = [
     ("dialogue", KH.Dialogue, re.compile(r"\bdialogue\b", re.I)),
     ("visit", KH.Visit, re.compile(r"\b(?:visit(?:s|ed|ing)?|travel(?:s|led|ed|ling)? to|trip|arrived in|arrives in|tour(?:ed)?|"
                                    r"led (?:a|the) (?:[\w\-]+ ){0,3}delegation to)\b", re.I)),
-    ("meeting", KH.Meeting, re.compile(r"\b(?:met|meet(?:s|ing)?(?: with)?|held (?:\w+ )?talks|talks (?:with|between|in|on)|courtesy call|called on|calls on|summit|negotiations with|co-chaired)\b", re.I)),
+    ("meeting", KH.Meeting, re.compile(r"\b(?:met|meet(?:s|ing)?(?: with)?|held (?:\w+ )?talks|talks (?:with|between|in|on)|after talks|courtesy call|called on|calls on|summit|negotiations with|co-chaired)\b", re.I)),
 ]
 GENERIC_MEETING = re.compile(r"\b(?:similar|annual|regular|periodic|routine|previous|past)\s+(?:\w+\s+)?(?:talks|meetings|dialogues?|process|rounds?)\b|\bsince at least\b", re.I)
 _FUTURE_OR_HYPOTHETICAL = re.compile(r"\b(?:will|would|could|may|might|plans? to|expected to|is to|are to)\b", re.I)
@@ -75,7 +75,14 @@ def find_events(context: ArticleContext) -> list[EventFinding]:
                 participants = [p for p in participants if p not in destination_states]
                 inside = context.gazetteer.located_in
                 places = [p for p in places if not any(p in inside.get(q, ()) for q in places if q != p)]
+                if re.search(r"\balso\b", text) and context.article.dateline:
+                    # "a tour that will also take her to X and Y": the place the story is filed from is a stop too
+                    here = [e.iri for e, _ in context.gazetteer.lookup(context.article.dateline.title()) if e.kind == "place"]
+                    places = here[:1] + [p for p in places if p not in here]
             dates = find_dates(_unquoted(text) if kind == "briefing" else text, context.article.date)
+            if kind == "briefing":  # the date of the briefing is the one next to its words
+                spot = trigger.search(text).start()
+                dates.sort(key=lambda d: abs(d[0].start() - spot))
             start = dates[0][1] if dates else None
             end = dates[0][2] if dates else None
             co_chairs = [a[2] for a in people] if re.search(r"\bco-?chair", text, re.I) else []

@@ -16,12 +16,24 @@ HEADS = {
     "province": KH.Province, "district": KH.Province, "county": KH.Province, "state": KH.Province,
     "region": KH.Place, "area": KH.Place, "valley": KH.Place, "camp": KH.Place, "base": KH.Place,
     "beach": KH.Place, "market": KH.Place, "mosque": KH.Place, "airport": KH.Place, "neighbourhood": KH.Place,
-    "neighborhood": KH.Place, "border crossing": KH.Place,
+    "neighborhood": KH.Place, "border crossing": KH.Place, "place": KH.Place,
 }
 _HEAD = "|".join(sorted(HEADS, key=len, reverse=True))
 NAME_THEN_HEAD = re.compile(
     rf"\b(?P<name>{_NAME})\s+(?:(?:military|army|police|refugee|displacement|naval|air|border)\s+)?(?P<head>{_HEAD})\b")
 HEAD_OF_NAME = re.compile(rf"\bthe (?P<head>town|city|village|district|region|province) of (?P<name>{_NAME})")
+# "the 2002 Bali bombings", "the Pahalgam massacre": a place named right before an attack word
+BEFORE_ATTACK = re.compile(
+    r"\bthe\s+(?:(?:19|20)\d{2}\s+)?(?P<name>[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})?)\s+(?:suicide\s+|car\s+)?"
+    r"(?P<head>bombings?|attacks?|massacre|blasts?|hijacking|siege|shootings?|explosions?)\b")
+# "... bombings of churches in Surabaya that killed 15": an unknown town after 'in' in a sentence about violence
+IN_VIOLENT_SENTENCE = re.compile(
+    r"\b(?:in|near|outside)\s+(?P<name>[A-Z][a-z]{3,}(?:\s[A-Z][a-z]{3,})?)(?=\s+(?:that|which|on|last|this|where)\b|\s*[,.;])")
+VIOLENCE = re.compile(r"\b(?:attack|bomb|blast|killed|killing|clash|raid|shell|massacre|explosion|gunmen|militants)", re.I)
+_NOT_PLACE_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                    "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+                    "Parliament", "Congress", "Court", "Senate", "Assembly", "Government", "Islam", "Christianity",
+                    "Ramadan", "Eid", "Christmas", "English", "Arabic", "Urdu", "French", "Spanish", "Reuters"}
 HEAD_IN_NAME = re.compile(rf"\b(?P<head>camp|base|village|town|market|mosque|school) (?:in|near|outside) (?P<name>[A-Z][\w'’\-]+)\b")
 _NOT_PLACE = {"The", "A", "An", "This", "That", "Its", "Their", "His", "Her", "Our", "Security", "Military", "Army",
               "Police", "Refugee", "State", "Capital", "Islamic", "National", "Federal", "Central", "Northern",
@@ -46,8 +58,13 @@ def find_new_places(context: ArticleContext) -> list[NewPlace]:
     for index, sentence in enumerate(context.sentences):
         text = sentence.text
         taken = [(m.start, m.end) for m in context.mentions.get(index, [])]
-        for pattern in (NAME_THEN_HEAD, HEAD_OF_NAME, HEAD_IN_NAME):
+        patterns = [NAME_THEN_HEAD, HEAD_OF_NAME, HEAD_IN_NAME, BEFORE_ATTACK]
+        if VIOLENCE.search(text):
+            patterns.append(IN_VIOLENT_SENTENCE)
+        for pattern in patterns:
             for match in pattern.finditer(text):
+                if match.group("name").split()[0] in _NOT_PLACE_WORDS:
+                    continue
                 name = match.group("name").strip()
                 words = name.split()
                 while words and words[0] in _NOT_PLACE:
@@ -60,9 +77,14 @@ def find_new_places(context: ArticleContext) -> list[NewPlace]:
                     continue
                 if any(p.name == name or name in p.surnames for p in context.people):
                     continue
-                head = match.group("head").lower()
+                head = match.group("head").lower() if "head" in pattern.groupindex else "place"
+                if pattern is BEFORE_ATTACK:
+                    head = "place"
+                if any(e.kind == "group" for e, _ in context.gazetteer.lookup(name)):
+                    continue
                 iri = mint("place", name)
                 context.new_places.setdefault(index, []).append(iri)
+                context.local_labels[iri] = name
                 if iri not in found:
                     found[iri] = NewPlace(iri, name, f"{name} {head}" if head in ("camp", "base", "beach", "market",
                                                                                   "mosque", "airport") else None,
