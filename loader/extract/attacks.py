@@ -22,7 +22,7 @@ KINDS = [
     ("shooting", "shooting", r"shooting|gunmen opened fire|gun attack"),
     ("ambush", "attack", r"ambush(?:ed)?"),
     ("coordinated attacks", "attack", r"coordinated attacks?"),
-    ("shelling", "attack", r"shell(?:ing|ed)"),
+    ("shelling", "attack", r"shell(?:ing|ed|s)"),
     ("attack", "attack", r"attacks?|assaults?|raids?|strikes?|stormed|storming|attacked|opened fire|"
                          r"blew (?:himself|herself|themselves) up|detonated|offensive"),
 ]
@@ -43,11 +43,13 @@ INJURE_VERB = re.compile(r"\b(?:injur(?:ed|ing|ies|y)|wound(?:ed|ing|s)?|hurt)\b
 COMBATANTS = re.compile(r"\b(?:militants?|attackers?|insurgents?|terrorists?|assailants?|gunmen|bombers?|fighters?|rebels?)\b", re.I)
 PERPETRATOR_CUE = re.compile(
     r"\b(?:claimed (?:by|responsibility)|carried out by|blamed on|attributed (?:\w+ ){0,4}to|responsibility for|"
-    r"launched|by the|by militants of|conducted by|staged by|perpetrated by|behind)\b",
+    r"launched|by the|by militants of|conducted by|staged by|perpetrated by|behind|blamed|blaming|accused)\b",
     re.I,
 )
 DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects)\b[^.]*\bresponsibility\b", re.I)
-GENERIC = re.compile(r"\b(?:surge|wave|spate|rise|increase|string|series|spike|threat|fight against|since)\b", re.I)
+GENERIC = re.compile(r"\b(?:surge|surging|wave|spate|rise|rising|increase|string|series|spike|threat|fight against|since|"
+                     r"recent years|over the years|in recent months|frequent|repeated|mounting|growing)\b", re.I)
+VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|several|many|numerous)\b", re.I)
 
 
 @dataclass
@@ -113,6 +115,8 @@ def _find_in_segment(context: ArticleContext, index: int, text: str, findings: l
         perpetrators = [m.entry.iri for m in context.mentions.get(index, []) if m.entry.kind == "group"
                         and _is_perpetrator(full, m)]
     plural_generic = family == "attack" and kind_match.group(0).lower().endswith("s") and kind != "coordinated attacks"
+    if killed is not None and VAGUE.search(text) and not dates and GENERIC.search(text):
+        return  # "has killed dozens of police officers with roadside bombs in recent years": a pattern, not an attack
     specific = killed is not None or injured is not None or perpetrators or denied or (
         dates and not GENERIC.search(text[:kind_match.start()]) and not plural_generic)
     if not specific or (family == "attack" and kind != "coordinated attacks" and killed is None
@@ -255,8 +259,8 @@ def _merge_or_add(findings: list[AttackFinding], new: AttackFinding) -> None:
         if old.places and new.places and not set(old.places) & set(new.places) and old.start != new.start:
             continue
         if old.killed is not None and new.killed is not None and old.killed != new.killed and not (
-            new.killed_parts or old.killed_parts) and old.perpetrators == new.perpetrators and old.start != new.start:
-            continue
+            new.killed_parts or old.killed_parts):
+            continue  # two different death tolls, neither a breakdown of the other: two attacks
         _merge(old, new)
         return
     findings.append(new)
