@@ -40,6 +40,8 @@ CASUALTY = re.compile(
 )
 KILL_VERB = re.compile(r"\b(?:kill(?:ed|ing|s)?|dead|deaths?|died|lives|death toll|claimed the lives|left .* dead|slain|martyred)\b", re.I)
 INJURE_VERB = re.compile(r"\b(?:injur(?:ed|ing|ies|y)|wound(?:ed|ing|s)?|hurt)\b", re.I)
+KILL_BARE = re.compile(rf"\b(?:killing|killed)\s+(?:{APPROX}\s+)?(?P<num>{NUMBER})\b(?![\s\w\-]{{0,25}}?\b{VICTIMS})(?!\s*(?:%|per|years?|months?))", re.I)
+INJURE_BARE = re.compile(rf"\b(?:injuring|injured|wounding|wounded)\s+(?:{APPROX}\s+)?(?P<num>{NUMBER})\b(?![\s\w\-]{{0,25}}?\b{VICTIMS})(?!\s*(?:%|per|years?|months?))", re.I)
 COMBATANTS = re.compile(r"\b(?:militants?|attackers?|insurgents?|terrorists?|assailants?|gunmen|bombers?|fighters?|rebels?)\b", re.I)
 PERPETRATOR_CUE = re.compile(
     r"\b(?:claimed (?:by|responsibility)|carried out by|blamed on|attributed (?:\w+ ){0,4}to|responsibility for|"
@@ -68,6 +70,7 @@ class AttackFinding:
     injured: int | None = None
     injured_parts: list[tuple[str, int]] = field(default_factory=list)
     confidence: float = 0.7
+    vague: bool = False  # the death toll is a vague word ("dozens"), not a figure
 
 
 def find_attacks(context: ArticleContext) -> list[AttackFinding]:
@@ -108,7 +111,14 @@ def _find_in_segment(context: ArticleContext, index: int, text: str, findings: l
              and not _reporting_date(text, d[0])]
     dates.sort(key=lambda d: abs(d[0].start() - kind_match.start()))  # the date nearest the attack word
     denied = [m.entry.iri for m in groups if DENIAL.search(text[m.start:])]
-    perpetrators = [m.entry.iri for m in groups if m.entry.iri not in denied and _is_perpetrator(text, m)]
+    perpetrators = []
+    for position, m in enumerate(groups):
+        if m.entry.iri in denied or not _is_perpetrator(text, m):
+            continue
+        if position and re.search(r"\b(?:affiliate|branch|wing|offshoot|faction) of (?:the )?$", text[:m.start]):
+            m = groups[position - 1]  # "JAD, an affiliate of the Islamic State group that carried out ...": JAD did
+        perpetrators.append(m.entry.iri)
+    perpetrators = list(dict.fromkeys(perpetrators))
     full = context.sentences[index].text
     if not perpetrators and not denied and text.strip() != full.strip():
         # "X claimed the attack on A ... and the B massacre": the claim covers both segments
@@ -137,8 +147,9 @@ def _find_in_segment(context: ArticleContext, index: int, text: str, findings: l
         perpetrators=perpetrators, denied_by=denied,
         killed=killed, killed_parts=killed_parts, injured=injured, injured_parts=injured_parts,
         confidence=0.8 if (killed or perpetrators) else 0.6,
+        vague=killed is not None and VAGUE.search(text) is not None and not re.search(r"\d", text),
     )
-    _merge_or_add(findings, finding)
+    _merge_or_add(findings, finding, {p for ps in context.new_places.values() for p in ps})
     return findings
 
 
@@ -171,7 +182,8 @@ def _is_perpetrator(text: str, mention) -> bool:
     after = text[mention.end:mention.end + 60]
     if PERPETRATOR_CUE.search(before):
         return True
-    if re.match(r"\s*(?:\([A-Z]{2,}\)\s*)?(?:,[^,]{0,60},\s*)?(?:group\s+|militants\s+|fighters\s+)?(?:launched|carried out|claimed|staged|attacked|stormed|"
+    if re.match(r"\s*(?:\([A-Z]{2,}\)\s*)?(?:,[^,]{0,60},\s*)?(?:group\s+|militants\s+|fighters\s+)?"
+                r"(?:(?:also|reportedly|allegedly|later|then|has|had|have|previously)\s+)*(?:launched|carried out|claimed|staged|attacked|stormed|"
                 r"hijacked|bombed|killed|ambushed|said it|took responsibility|was behind|were behind|is behind)", after):
         return True
     return bool(re.search(r"\b(?:by|to)\s+(?:the\s+)?$", before))
@@ -192,6 +204,11 @@ def _casualties(text: str, verb: re.Pattern) -> tuple[int | None, list[tuple[str
         if number is None or number > 100_000:
             continue
         parts.append((" ".join(who.split()).lower(), number))
+    wanted_verb = KILL_BARE if verb is KILL_VERB else INJURE_BARE
+    for match in wanted_verb.finditer(text):
+        number = to_int(match.group("num"))
+        if number is not None and not any(n == number for _, n in parts):
+            parts.append(("people", number))
     # "including eight students" restates part of a total already counted
     parts = [p for i, p in enumerate(parts)
              if not re.search(rf"including\s+{NUMBER}\s+{re.escape(p[0])}", text, re.I) or i == 0]
@@ -248,7 +265,7 @@ def _compatible_dates(a: PartialDate | None, b: PartialDate | None) -> bool:
     return a.day is None or b.day is None or a.day == b.day
 
 
-def _merge_or_add(findings: list[AttackFinding], new: AttackFinding) -> None:
+def _merge_or_add(findings: list[AttackFinding], new: AttackFinding, context_new_places=()) -> None:
     for old in findings:
         if not _compatible_dates(old.start, new.start):
             continue
@@ -256,10 +273,12 @@ def _merge_or_add(findings: list[AttackFinding], new: AttackFinding) -> None:
             continue
         if old.family != new.family and "attack" not in (old.family, new.family):
             continue
-        if old.places and new.places and not set(old.places) & set(new.places) and old.start != new.start:
-            continue
+        local = set(context_new_places)
+        if old.places and new.places and not set(old.places) & set(new.places) and old.start != new.start \
+                and not (set(old.places) <= local or set(new.places) <= local):
+            continue  # different known places (a newly named place may lie inside the other)
         if old.killed is not None and new.killed is not None and old.killed != new.killed and not (
-            new.killed_parts or old.killed_parts):
+                new.killed_parts or old.killed_parts) and not (old.vague or new.vague):
             continue  # two different death tolls, neither a breakdown of the other: two attacks
         _merge(old, new)
         return
@@ -276,8 +295,9 @@ def _merge(old: AttackFinding, new: AttackFinding) -> None:
     old.perpetrators = list(dict.fromkeys(old.perpetrators + new.perpetrators))
     old.denied_by = list(dict.fromkeys(old.denied_by + new.denied_by))
     # a broken-down count ("33 civilians and 17 security personnel") beats a rounded headline figure
-    if new.killed is not None and (old.killed is None or (new.killed_parts and not old.killed_parts)):
-        old.killed, old.killed_parts = new.killed, new.killed_parts
+    if new.killed is not None and (old.killed is None or (new.killed_parts and not old.killed_parts)
+                                   or (old.vague and not new.vague)):
+        old.killed, old.killed_parts, old.vague = new.killed, new.killed_parts, new.vague
     if new.injured is not None and (old.injured is None or (new.injured_parts and not old.injured_parts)):
         old.injured, old.injured_parts = new.injured, new.injured_parts
     old.confidence = max(old.confidence, new.confidence)
