@@ -197,7 +197,10 @@ class _OxigraphQueryGraph(Graph):
         if isinstance(query_object, str) and not initNs and not kwargs:
             if self._ox is None:
                 self._ox = ox.Store()
-                self._ox.extend([ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in self])
+                ontology = _inoculated_ontology()
+                self._ox.extend(_ox_ontology_quads())
+                self._ox.extend([ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in self
+                                 if (s, p, o) not in ontology])
             substitutions = {ox.Variable(str(k)): _to_ox(v) for k, v in (initBindings or {}).items()}
             try:
                 solutions = self._ox.query(query_object, substitutions=substitutions)
@@ -213,6 +216,13 @@ class _OxigraphQueryGraph(Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
+@lru_cache(maxsize=1)
+def _ox_ontology_quads() -> tuple:
+    """The inoculated ontology as Oxigraph quads (converted once)."""
+    return tuple(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in _inoculated_ontology())
+
+
+@lru_cache(maxsize=200_000)
 def _to_ox(term):
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -247,7 +257,7 @@ def warm() -> None:
     _ontology_inferences()
     _reference_index()
     _shapes()
-    _inoculated_ontology()
+    _ox_ontology_quads()
 
 
 def process_article(article: Article) -> ArticleResult:
