@@ -139,6 +139,7 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
             i = j
         _resolve_pronoun(context, index, tokens)
     consolidate(findings)
+    _resolve_bare_titles(context, findings)
     for finding in findings:
         for post in finding.posts:
             state = context.state_of(post.owner) if post.owner is not None else None
@@ -151,6 +152,35 @@ def _single_word_place(context: ArticleContext, index: int, token) -> bool:
     """A place name of one word that continues a person's name ('Hassan Farah', 'Amna Baloch')."""
     return any(m.start == token[1] and m.end == token[2] and m.entry.kind == "place"
                for m in context.mentions.get(index, []))
+
+
+BARE_TITLE = re.compile(r"\b[Tt]he\s+((?:[A-Z][a-z]+\s+){0,4}?(?:[A-Z][a-z]+))(?:[’']s)?\b(?!\s+[A-Z])")
+
+
+def _resolve_bare_titles(context: ArticleContext, findings: list[PersonFinding]) -> None:
+    """'The Foreign Secretary stressed ...', 'the Under Secretary's remarks': the one person here with that post."""
+    holders: dict[str, set] = {}
+    for finding in findings:
+        for post in finding.posts:
+            holders.setdefault(post.title.lower(), set()).add(finding.person.iri)
+    if not holders:
+        return
+    people = {p.iri: p for p in context.people}
+    for index, sentence in enumerate(context.sentences):
+        taken = [(m.start, m.end) for m in context.person_mentions.get(index, [])]
+        for match in BARE_TITLE.finditer(sentence.text):
+            title = match.group(1).lower()
+            if not any(w in TITLE_HEADS for w in title.split()):
+                continue
+            candidates = {iri for full, iris in holders.items() if full == title or full.endswith(" " + title)
+                          or full.startswith(title + " ") for iri in iris}
+            start = sentence.start + match.start(1)
+            if len(candidates) != 1 or any(s <= start < e for s, e in taken):
+                continue
+            person = people.get(next(iter(candidates)))
+            if person is not None:
+                context.person_mentions.setdefault(index, []).append(
+                    PersonMention(person, start, sentence.start + match.end(1)))
 
 
 def _resolve_pronoun(context: ArticleContext, index: int, tokens) -> None:

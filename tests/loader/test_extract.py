@@ -139,3 +139,11 @@ def test_a_designation_list_is_not_an_organization():
 def test_same_person_is_one_node_across_surname_mentions():
     store = _facts("Defence Secretary Mark Ellison arrived in Riyadh on Monday. Ellison later met Saudi officials.")
     assert len(_rows(store, "?p a kh:Person .")) == 1
+
+
+def test_a_bare_title_refers_to_the_one_person_holding_it():
+    store = _facts("NAIROBI: Foreign Secretary Grace Wanjiru met Ethiopian officials on Monday. "
+                   "The Foreign Secretary later accused Eritrea of arming rebels.")
+    rows = _rows(store, "?c a kh:Claim ; kh:claimant/rdfs:label ?who ; kh:accused/rdfs:label ?whom .")
+    assert {(r["who"], r["whom"]) for r in rows} == {("Grace Wanjiru", "Eritrea")}
+
