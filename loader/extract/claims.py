@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from .context import ArticleContext
+from .context import ArticleContext  # noqa: F401  (type of the `context` arguments)
 
 ACCUSE = re.compile(
     r"\b(?:blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing|ation|ations)|alleg(?:e|es|ed|ing|ation|ations)|"
@@ -41,6 +41,7 @@ class ClaimFinding:
 def find_claims(context: ArticleContext) -> list[ClaimFinding]:
     """Claims in the article; a denial attaches to the claim it answers (same or previous sentences)."""
     findings: list[ClaimFinding] = []
+    pending: list[tuple[int, URIRef]] = []
     for index, sentence in enumerate(context.sentences):
         text = sentence.text
         agents = [a for a in context.agents_in(index) if a[3] in ("state", "person", "body", "group", "org")]
@@ -73,9 +74,10 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
             findings.append(finding)
             break
         deny = DENY.search(text)
-        if deny and re.search(r"\b(?:allegation|claim|accusation|charge|responsibility|report|assertion)s?\b|"
-                              r"\bbaseless\b|\bthese\b", text, re.I):
-            denier = _subject([a for a in agents if a[1] <= deny.start()], text, deny.start()) or (agents[0] if agents else None)
+        if deny and (re.search(r"\b(?:allegation|claim|accusation|charge|criticism|responsibility|report|assertion|involvement)s?\b|"
+                               r"\bbaseless\b|\bthese\b", text, re.I) or re.match(r"\s+(?:\w+\s+)?\w+ing\b", text[deny.end():])):
+            denier = _subject([a for a in agents if a[1] <= deny.start()], text, deny.start()) or \
+                _group_referred(context, index, text) or (agents[0] if agents else None)
             if denier is None:
                 continue
             if re.search(r"\bresponsibility\b", text[deny.end():], re.I):
@@ -85,6 +87,14 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
             if target is not None:
                 target.denied_by.append(denier[2])
                 target.sentence_indices.append(index)
+            else:
+                pending.append((index, denier[2]))
+    # a denial reported before the accusation it answers ("X on Thursday again denied ... " ... "Y accused X")
+    for index, denier in pending:
+        later = [f for f in findings if f.accused == denier and 0 < f.sentence_indices[0] - index <= 6]
+        if later:
+            later[0].denied_by.append(denier)
+            later[0].sentence_indices.append(index)
     return _dedupe(findings)
 
 
@@ -99,6 +109,17 @@ def _coordinated(before, head, text: str) -> list:
         chosen.append(previous)
         position -= 1
     return chosen
+
+
+def _group_referred(context: ArticleContext, index: int, text: str):
+    """'The rebels denied responsibility': the group the previous sentences named."""
+    if not re.match(r"\s*The (?:rebels|militants|group|insurgents|outfit|organi[sz]ation|movement|fighters)\b", text):
+        return None
+    for previous in range(index - 1, max(-1, index - 4), -1):
+        groups = [m for m in context.mentions.get(previous, []) if m.entry.kind == "group"]
+        if groups:
+            return (0, 0, groups[-1].entry.iri, "group")
+    return None
 
 
 def _nearest(agents, match, *, prefer_before: bool, kinds) -> URIRef | None:

@@ -94,8 +94,12 @@ class ArticleContext:
     def agents_in(self, index: int) -> list[tuple[int, int, URIRef, str]]:
         """Agents named in a sentence (people, states incl. capitals used for them, bodies, groups, orgs), in order."""
         found = []
+        text = self.sentences[index].text
         for m in self.mentions.get(index, []):
             if m.via == "demonym":
+                # "the Afghan government rejects ...", "according to the Congolese army": the state acts
+                if STATE_ORGAN.match(text[m.end:]):
+                    found.append((m.start, m.end + STATE_ORGAN.match(text[m.end:]).end(), m.entry.iri, "state"))
                 continue
             entry = m.entry
             if entry.kind == "place":
@@ -130,6 +134,11 @@ class ArticleContext:
     def places_in(self, index: int) -> list[Mention]:
         """Places (cities, provinces, states as territory) named in a sentence."""
         return [m for m in self.mentions.get(index, []) if m.entry.kind in ("place", "state") and m.via != "demonym"]
+
+
+STATE_ORGAN = re.compile(
+    r"\s+(?:government|army|military|armed forces|forces|troops|police|authorities|officials|foreign ministry|"
+    r"defen[cs]e ministry|interior ministry|navy|air force|security forces|administration|president|leadership)\b", re.I)
 
 
 def _without_dateline(sentence: Sentence) -> Sentence:
