@@ -82,6 +82,10 @@ def find_designations(context: ArticleContext) -> list[DesignationFinding]:
                       if re.search(r"\b(?:listed|designated|sanctioned|blacklisted)\s+$", text[:pm.start - offset])]
         if not designees and re.match(r"\s*(?:It|The group|The organi[sz]ation|The movement|The outfit)\b", text):
             designees = _previous_group(context, index)  # "It is listed as a terrorist organisation by ..."
+        if not designees and index + 1 < len(context.sentences) and re.match(
+                r"\s*(?:These|They|Those)\s+(?:include|included|are|were)\b|\s*Among them\b", context.sentences[index + 1].text):
+            # "... groups listed by the US as terrorist organisations. These include A, B and C."
+            designees = [m for m in context.mentions.get(index + 1, []) if m.entry.kind == "group"]
         if not designees:
             continue
         authorities = _authorities(context, index, verb)
@@ -102,9 +106,9 @@ def _authorities(context: ArticleContext, index: int, verb: re.Match) -> list[UR
     else the state of an official named in the sentence ('Home Secretary X laid the proscription order')."""
     text = context.sentences[index].text
     agents = [a for a in context.agents_in(index) if a[3] in ("state", "body", "org", "person")]
-    by_match = re.search(r"\bby (?:the )?", text[verb.end():])
+    by_match = re.search(r"\bby (?:the )?", text[verb.start():])
     if by_match:
-        after = [a for a in agents if a[0] >= verb.end() + by_match.start() and a[3] != "person"]
+        after = [a for a in agents if a[0] >= verb.start() + by_match.start() and a[3] != "person"]
         chosen = []
         for i, agent in enumerate(after):
             if i and not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", text[after[i - 1][1]:agent[0]]):

@@ -147,3 +147,10 @@ def test_a_bare_title_refers_to_the_one_person_holding_it():
     rows = _rows(store, "?c a kh:Claim ; kh:claimant/rdfs:label ?who ; kh:accused/rdfs:label ?whom .")
     assert {(r["who"], r["whom"]) for r in rows} == {("Grace Wanjiru", "Eritrea")}
 
+
+def test_designees_listed_in_the_next_sentence():
+    store = _facts("Several groups are listed by the British government as proscribed organisations. "
+                   "These include Hamas and Hizb ut-Tahrir.")
+    rows = _rows(store, "?d a kh:Designation ; kh:designee/rdfs:label ?who ; kh:designatedBy/rdfs:label ?by .")
+    assert {(r["who"], r["by"]) for r in rows} >= {("Hamas", "United Kingdom"), ("Hizb ut-Tahrir", "United Kingdom")}
+
