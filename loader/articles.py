@@ -283,10 +283,11 @@ def _split_articles(raw: str) -> list[str]:
     cuts = [0]
     blank_run = 0
     for i, line in enumerate(lines):
-        if not line.strip():
+        is_rule = len(line) < _SHORT_LINE and (line.strip() or "\f" in line) and _RULE_LINE.match(line)
+        if not line.strip() and not is_rule:  # a form feed alone is a page break, not a blank line
             blank_run += 1
             continue
-        if i > 0 and len(line) < _SHORT_LINE and _RULE_LINE.match(line):
+        if i > 0 and is_rule:
             cuts.append(i)
         elif i > 0 and closes[i]:
             cuts.append(i)

@@ -118,7 +118,7 @@ def resolve(match: re.Match, article_date: dt.date | None, *, future: bool = Fal
                          text, re.I)
         month = _month(parts.group(1))
         end_month = _month(parts.group(3)) if parts.group(3) else month
-        year = int(parts.group(5)) if parts.group(5) else _year_near(month, article_date)
+        year = int(parts.group(5)) if parts.group(5) else _year_near_day(month, int(parts.group(2)), article_date, future)
         if year is None:
             return None
         start, end = _safe_date(year, month, int(parts.group(2))), _safe_date(year, end_month, int(parts.group(4)))
@@ -126,7 +126,7 @@ def resolve(match: re.Match, article_date: dt.date | None, *, future: bool = Fal
     if kind == "md":
         parts = re.match(rf"({_MONTH_RE})\.?\s+(\d{{1,2}})", text, re.I)
         month = _month(parts.group(1))
-        year = _year_near(month, article_date)
+        year = _year_near_day(month, int(parts.group(2)), article_date, future)
         day = _safe_date(year, month, int(parts.group(2))) if year else None
         return (PartialDate.of(day), None) if day else None
     if kind == "my":
@@ -176,6 +176,20 @@ def _year_near(month: int, article_date: dt.date | None) -> int | None:
     if article_date is None:
         return None
     return article_date.year if month <= article_date.month else article_date.year - 1
+
+
+def _year_near_day(month: int, day: int, article_date: dt.date | None, future: bool) -> int | None:
+    """The year of a day written without one: the latest such day on or before the article date, or the
+    first on or after it when the sentence speaks of the future ('met on January 2' in an article of
+    1 January 2000 is 2 January 1999)."""
+    if article_date is None:
+        return None
+    same_year = _safe_date(article_date.year, month, day)
+    if same_year is None:
+        return article_date.year  # an impossible day (30 February) stays impossible
+    if future:
+        return article_date.year if same_year >= article_date else article_date.year + 1
+    return article_date.year if same_year <= article_date else article_date.year - 1
 
 
 def _previous_weekday(article_date: dt.date, weekday: int, phrase: str) -> dt.date:
