@@ -51,6 +51,9 @@ PERPETRATOR_CUE = re.compile(
 DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects)\b[^.]*\bresponsibility\b", re.I)
 GENERIC = re.compile(r"\b(?:surge|surging|wave|spate|rise|rising|increase|string|series|spike|threat|fight against|since|"
                      r"recent years|over the years|in recent months|frequent|repeated|mounting|growing)\b", re.I)
+ANAPHORIC_CLAIM = re.compile(
+    r"\b(?:claimed|claiming|took|accepted)\s+responsibility\s+for\s+(?:the|this|that|Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday)|\bclaimed\s+(?:the|this|that)\s+(?:attack|assault|bombing|blast|raid|ambush)", re.I)
 VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|several|many|numerous)\b", re.I)
 
 
@@ -133,6 +136,11 @@ def _find_in_segment(context: ArticleContext, index: int, text: str, findings: l
                         and not perpetrators and not denied and GENERIC.search(text)):
         return
     if kind_match.group(0).lower() in ("strike", "strikes") and not (killed or perpetrators):
+        return
+    if findings and perpetrators and ANAPHORIC_CLAIM.search(text) and killed is None and injured is None:
+        # "X claimed responsibility for the assault in a statement on Wednesday": the attack just reported
+        findings[-1].perpetrators = list(dict.fromkeys(findings[-1].perpetrators + perpetrators))
+        findings[-1].sentences.append(index)
         return
     places = [p for p in _attack_places(context, index) if _within(context, index, p, span)]
     for mention in context.places_in(index):

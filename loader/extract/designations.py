@@ -162,7 +162,7 @@ def find_affiliations(context: ArticleContext) -> list[AffiliationFinding]:
                 # "a wing of the X" when the affiliate was named just before: "Y, a wing of X"
                 pass
             after = text[mention.end:mention.end + 40]
-            parent_match = re.match(r"\s*(?:\([^)]*\))?\s*,?\s*(?:an?|the)\s+(?:[\w\-]+\s+)?(?:affiliate|offshoot|wing|front|faction|branch|proxy)\s+of\s+(?:the\s+)?", after, re.I)
+            parent_match = re.match(r"\s*(?:\([^)]*\))?\s*,?\s*(?:an?|the)\s+(?:[\w\-]+\s+)?(?:affiliate|offshoot|wing|front|faction|branch|proxy|splinter group|arm)(?:\s+organi[sz]ation|\s+group)?\s+of\s+(?:the\s+)?", after, re.I)
             others = [g for g in groups[i + 1:] if g.entry.iri != mention.entry.iri]
             if parent_match and others and others[0].start <= mention.end + parent_match.end() + 2:
                 findings.append(AffiliationFinding(index, mention.entry.iri, others[0].entry.iri))
@@ -170,6 +170,13 @@ def find_affiliations(context: ArticleContext) -> list[AffiliationFinding]:
     return findings
 
 
+# "X is affiliated with Y", "X pledged allegiance to Y", "X is part of Y", "X emerged from Y"
+VERB_AFFILIATION = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:(?:is|are|was|were|has been|have been)\s+)?(?:\w+\s+)?"
+    r"(?:affiliated|allied|aligned|linked|associated)\s+(?:with|to)\s+(?:the\s+)?$|"
+    r"^\s*(?:\([^)]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:has\s+|had\s+)?pledged\s+(?:its\s+|their\s+)?(?:allegiance|loyalty)\s+to\s+(?:the\s+)?$|"
+    r"^\s*(?:\([^)]*\)\s*)?(?:,[^,]{0,80},\s*)?(?:is|are|was|were)\s+(?:a\s+|an\s+)?(?:part|member|faction|branch|wing|offshoot)\s+of\s+(?:the\s+)?$",
+    re.I)
 _LINKED = re.compile(r"^-?(?:affiliated|linked|aligned|allied|backed|inspired)\b", re.I)
 _BRANCH = re.compile(r"^(?:’s|'s)\s+(?:\w+\s+)?(?:branch|affiliate|wing|offshoot|franchise|arm|chapter|faction|ally)\b", re.I)
 _WHOSE_WING = re.compile(r"^\s*,?\s*whose\s+(?:\w+\s+)?(?:wing|branch|arm|faction)\s*,?\s*(?:the\s+)?$", re.I)
@@ -188,6 +195,12 @@ def _possessive_affiliations(context: ArticleContext, index: int, groups) -> lis
             between = text[previous.end:mention.start]
             if re.fullmatch(r"\s*\)?\s*(?:\([^)]*\))?\s*,\s*(?:an?\s+|the\s+)?", between):
                 found.append(AffiliationFinding(index, previous.entry.iri, mention.entry.iri))
+        if previous is not None and previous.entry.iri != mention.entry.iri and VERB_AFFILIATION.match(
+                text[previous.end:mention.start]):
+            found.append(AffiliationFinding(index, previous.entry.iri, mention.entry.iri))
+        if previous is not None and previous.entry.iri != mention.entry.iri and re.search(
+                r"\b(?:its|their)\s+$", text[previous.end:mention.start]):
+            found.append(AffiliationFinding(index, mention.entry.iri, previous.entry.iri))  # "the BLA ... its Majeed Brigade"
         if previous is not None and _WHOSE_WING.match(text[previous.end:mention.start]):
             found.append(AffiliationFinding(index, mention.entry.iri, previous.entry.iri))
         elif previous is not None and _ITS_WING.search(text[previous.end:mention.start]):

@@ -80,9 +80,9 @@ def find_events(context: ArticleContext) -> list[EventFinding]:
                     here = [e.iri for e, _ in context.gazetteer.lookup(context.article.dateline.title()) if e.kind == "place"]
                     places = here[:1] + [p for p in places if p not in here]
             dates = find_dates(_unquoted(text) if kind == "briefing" else text, context.article.date)
-            if kind == "briefing":  # the date of the briefing is the one next to its words
-                spot = trigger.search(text).start()
-                dates.sort(key=lambda d: abs(d[0].start() - spot))
+            # the event's date is the one next to its words ("X, who arrived on Monday, met Y on Tuesday")
+            spot = trigger.search(text).start()
+            dates.sort(key=lambda d: abs(d[0].start() - spot))
             start = dates[0][1] if dates else None
             end = dates[0][2] if dates else None
             co_chairs = [a[2] for a in people] if re.search(r"\bco-?chair", text, re.I) else []

@@ -232,6 +232,11 @@ def _known_person(context: ArticleContext, name: str) -> Person | None:
             return person
         if len(name.split()) >= 2 and (name in person.name or person.name in name):
             return person
+    # family name first ("Bae Ji-hoon" ... "Bae said"): only when no one else has that first name
+    if len(name.split()) == 1:
+        firsts = [p for p in context.people if p.name.split()[0] == name and len(p.name.split()) >= 2]
+        if len(firsts) == 1:
+            return firsts[0]
     return None
 
 
