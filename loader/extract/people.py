@@ -35,7 +35,8 @@ TITLE_MODIFIERS = {
     "president", "vice-president", "attorney", "counsel", "chargé", "charge", "d'affaires", "consul", "emeritus",
 }
 RANKS = {"gen", "gen.", "general", "lt", "lt.", "col", "col.", "maj", "maj.", "brig", "brig.", "adm", "adm.",
-         "capt", "capt.", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sen", "sen.", "rep", "rep.",
+         "capt", "capt.", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sen.", "rep.", "mawlawi", "maulvi",
+         "retd", "retired", "rear", "vice", "commodore", "sergeant",
          "field", "marshal", "air", "chief", "sir", "lieutenant", "major", "colonel", "brigadier", "admiral",
          "captain", "sheikh", "mullah", "maulana", "imam", "hafiz", "qari", "mufti"}
 LOWERCASE_NOT_TITLE = {"under", "state", "first", "second", "top", "major", "general", "head", "home", "public", "press"}
@@ -51,10 +52,14 @@ NAME_STOPWORDS = {"The", "A", "An", "This", "That", "These", "Those", "In", "On"
                   "September", "October", "November", "December", "Last", "Next", "Both", "No", "Some", "Many",
                   "Officials", "Authorities", "Reuters", "AFP", "AP", "PTI", "Source", "Also", "Read", "Photo"}
 
-TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][^\W\d_’'\-]*(?:[’'\-][^\W\d_]+)*(?:[’']s)?|\d[\d,.]*|[^\w\s]")
+_L = r"(?:[^\W\d_]|[\u0300-\u036f])"  # a letter, or a combining accent ("Adébáyọ̀")
+TOKEN = re.compile(rf"(?:[^\W\d_]\.){{2,}}|[^\W\d_]{_L}*(?:[’'\-]{_L}+)*(?:[’']s)?|\d[\d,.]*|[^\w\s]")
+NAME_PARTICLES = {"bin", "bint", "ibn", "al", "el", "de", "da", "di", "van", "von", "der", "den", "du", "la", "ul", "ud",
+                  "abu", "ben", "dos", "das", "del"}
 NOT_NAME_WORDS = {"Radio", "TV", "Television", "News", "Times", "Post", "Agency", "Press", "Daily", "Journal", "Tribune",
                   "Herald", "Gazette", "Channel", "Network", "Online", "Media", "Group", "Bank", "University",
-                  "College", "School", "Hospital", "Camp", "Council", "Committee", "Ministry", "Department"}
+                  "College", "School", "Hospital", "Camp", "Council", "Committee", "Ministry", "Department", "Operation",
+                  "Telegram", "Twitter", "Facebook", "WhatsApp", "YouTube", "Instagram"}
 
 
 @dataclass
@@ -91,7 +96,7 @@ def _is_title_word(word: str) -> bool:
 
 def _is_name_token(word: str) -> bool:
     bare = re.sub(r"[’']s$", "", word)
-    letters = bare.replace("-", "").replace("’", "").replace("'", "")
+    letters = re.sub(r"[\u0300-\u036f]", "", bare.replace("-", "").replace("’", "").replace("'", ""))
     looks_like_name = bool(letters) and letters.isalpha() and bare[0].isupper() and (
         any(c.islower() for c in bare) or len(bare) <= 2)
     return looks_like_name and bare not in NAME_STOPWORDS and bare not in NOT_NAME_WORDS and not _is_title_word(bare) \
@@ -111,7 +116,8 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
                 i += 1
                 continue
             j = i
-            while j < len(tokens) and j - i < 4 and _is_name_token(tokens[j][0]) and (
+            while j < len(tokens) and j - i < 5 and (_is_name_token(tokens[j][0]) or (
+                    j > i and _is_particle(tokens, j))) and (
                     not _inside(tokens[j][1], entity_spans) or (j > i and _single_word_place(context, index, tokens[j]))):
                 j += 1
             if i > 0 and tokens[i - 1][0] in ("for", "of", "the", "de", "du", "des", "la", "le", "in", "at", "near",
@@ -122,13 +128,18 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
             name = " ".join(name_tokens).rstrip("’'s") if name_tokens[-1].endswith(("’s", "'s")) else " ".join(name_tokens)
             name = re.sub(r"[’']s$", "", name)
             before = _title_chain(tokens, i, sentence.text)
+            rank_only = before is _RANK_ONLY
+            if rank_only:
+                before = []
             after = _appositive(tokens, j, sentence.text, entity_spans)
+            aged = j + 2 < len(tokens) and tokens[j][0] == "," and re.fullmatch(r"\d{2},?", tokens[j + 1][0]) is not None
             posts = [p for p in (_post_from_chain(context, index, before, "title-before-name"),
                                  _post_from_chain(context, index, after, "appositive")) if p for p in p]
             occupational = bool(before and before[-1][0].lower() in OCCUPATIONS) or bool(
-                after and any(t[0].lower() in OCCUPATIONS for t in after))
+                after and any(t[0].lower() in OCCUPATIONS for t in after)) or any(
+                t[0].lower() == "counterpart" for t in before + after)
             found = _resolve(context, findings, name, len(name_tokens), index, start, tokens[j - 1][2],
-                             titled=bool(posts) or occupational or _said_pattern(tokens, i, j))
+                             titled=bool(posts) or occupational or rank_only or aged or _said_pattern(tokens, i, j))
             if found is not None:
                 found.posts.extend(posts)
                 context.sentence_posts.setdefault(index, []).extend(posts)
@@ -146,6 +157,15 @@ def find_people(context: ArticleContext) -> list[PersonFinding]:
             if state is not None:
                 context.person_states.setdefault(finding.person.iri, state.iri)
     return findings
+
+
+def _is_particle(tokens, j: int) -> bool:
+    """'bin', 'al-Harthy', 'van' inside a name: only when a capitalised name word follows or is joined."""
+    word = tokens[j][0]
+    if re.match(r"^(?:al|el|ad|as|ash|at|ul|ud|bin)-[A-Z]", word):
+        return True
+    return word.lower() in NAME_PARTICLES and word.islower() and j + 1 < len(tokens) and (
+        _is_name_token(tokens[j + 1][0]) or re.match(r"^(?:al|el)-[A-Z]", tokens[j + 1][0]) is not None)
 
 
 def _single_word_place(context: ArticleContext, index: int, token) -> bool:
@@ -240,11 +260,30 @@ def _known_person(context: ArticleContext, name: str) -> Person | None:
     return None
 
 
+RANK_WORDS = {"general", "major", "lieutenant", "brigadier", "colonel", "captain", "admiral", "rear", "vice",
+              "commodore", "marshal", "field", "gen", "lt", "col", "maj", "brig", "adm", "capt", "sergeant", "retd",
+              "mawlawi", "maulvi", "mullah", "maulana", "qari", "hafiz", "mufti", "sheikh", "dr", "mr", "mrs", "ms", "sir"}
+_RANK_ONLY = [("<rank>", -1, -1)]  # a name introduced by a rank only: a person, but no post
+
+
+def _rank_context(tokens, k: int) -> bool:
+    """Parentheses and periods around a rank: '(retd)', 'Gen.'."""
+    near = [tokens[i][0].lower() for i in range(max(0, k - 1), min(len(tokens), k + 2))]
+    return any(w.rstrip(".") in RANK_WORDS for w in near)
+
+
 def _title_chain(tokens, name_index: int, text: str) -> list[tuple[str, int, int]]:
     """The run of title words right before a name ('US Acting Under Secretary of State', '..., ')."""
     k = name_index - 1
+    stepped = False
+    while k >= 0 and (tokens[k][0].lower().rstrip(".") in RANK_WORDS or tokens[k][0] in {"(", ")", "."}
+                      and _rank_context(tokens, k)):
+        k -= 1  # "Lieutenant General (retd) X", "counterpart, General X": the rank belongs to the name
+        stepped = True
     if k >= 0 and tokens[k][0] == ",":
         k -= 1  # "Acting Under Secretary of State for Political Affairs, John Bass"
+    elif stepped and (k < 0 or (not _is_title_word(tokens[k][0]) and tokens[k][0].lower() not in OCCUPATIONS)):
+        return _RANK_ONLY
     chain: list[tuple[str, int, int]] = []
     while k >= 0:
         word = tokens[k][0]
@@ -283,9 +322,16 @@ def _appositive(tokens, end_index: int, text: str, entity_spans=()) -> list[tupl
     chain = []
     while k < len(tokens) and tokens[k][0] not in {",", ".", ";", ")", "who", "which"}:
         word = tokens[k][0]
-        if _has_head(chain) and _is_name_token(word) and word[:1].isupper() and not _inside(tokens[k][1], entity_spans):
+        previous = chain[-1][0].lower().rstrip(".") if chain else ""
+        if _has_head(chain) and (previous in TITLE_HEADS or previous in RANK_WORDS) and _is_name_token(word) \
+                and word[:1].isupper() and not _inside(tokens[k][1], entity_spans):
             return []  # "X, national police spokesman Brigadier General Y told ...": the title is Y's
-        if not (_is_title_word(word) or word.lower() in CONNECTORS or word[:1].isupper() or word.lower() in OCCUPATIONS):
+        possessive = word.endswith(("’s", "'s")) or word in {"’", "'"}
+        after_of = chain and chain[-1][0].lower() in {"of", "for"} and _has_head(chain)
+        if not (_is_title_word(word) or word.lower() in CONNECTORS or word[:1].isupper() or word.lower() in OCCUPATIONS
+                or possessive or (not _has_head(chain) and _plain_noun(word) and len(chain) < 4)
+                or ((after_of or (chain and _plain_noun(chain[-1][0]) and _has_head(chain))) and _plain_noun(word)
+                    and _lowercase_run(chain) < 3)):
             break
         chain.append(tokens[k])
         k += 1
@@ -329,6 +375,19 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
         words.pop(0)
     text = " ".join(words)
     owner: Entry | None = None
+    # "the country's defence secretary", "the Houthis' military spokesman", "the army's director of ..."
+    possessor = re.match(r"^(?P<who>(?:[\w\-]+\s+){0,3}?[\w\-]+?)(?:[’']s|s\s*[’']|\s+[’'])\s+(?P<rest>.+)$", text)
+    if possessor and any(w.lower().rstrip(".") in TITLE_HEADS for w in possessor.group("rest").split()):
+        who = possessor.group("who")
+        named = [m for m in owners if m.text in who or who in m.text]
+        if named:
+            owner = named[0].entry if named[0].via != "demonym" else named[0].entry
+        elif who.lower().split()[-1] in ("country", "nation", "state", "government", "administration", "kingdom"):
+            owner = _administration(context, index) or context.home_state
+        else:
+            owner = _owner_from_body_word(context, who) or context.home_state
+        text = possessor.group("rest")
+        owners = []
     # owners at the start of the chain ("US State Department", "Pakistan's", "Chinese Foreign Ministry")
     for mention in owners:
         written = mention.text
@@ -429,9 +488,12 @@ def _administration(context: ArticleContext, index: int) -> Entry | None:
 
 
 def _previous_post(context: ArticleContext, index: int) -> Post | None:
-    """The post of the last person named with one in this sentence (for 'his counterpart')."""
-    posts = context.sentence_posts.get(index, [])
-    return posts[-1] if posts else None
+    """The post of the last person named with one in this sentence or the two before (for 'his counterpart')."""
+    for i in range(index, max(-1, index - 3), -1):
+        posts = context.sentence_posts.get(i, [])
+        if posts:
+            return posts[-1]
+    return None
 
 
 def _owner_from_title(context: ArticleContext, title: str) -> Entry | None:

@@ -96,6 +96,20 @@ CASES = [
         ("who", "where", "s", "e"), id="visit-destinations-and-range",
     ),
     pytest.param(
+        "ABUJA: Major General Olúwaṣeun Adébáyọ̀, the army's director of public relations, told reporters on Monday "
+        "that troops were pursuing the attackers.",
+        "?h kh:holder/rdfs:label ?who ; kh:heldPosition/kh:positionTitle ?post ; kh:heldPosition/kh:positionOf/rdfs:label ?of .",
+        {("Olúwaṣeun Adébáyọ̀", "Director of Public Relations", "Nigeria")},
+        ("who", "post", "of"), id="possessive-appositive-accents-rank-is-not-a-post",
+    ),
+    pytest.param(
+        "MUSCAT: Foreign Minister Eleni Vartholomaiou of Greece spoke by phone on Tuesday with her Omani counterpart, "
+        "Hamood bin Salim al-Harthy.",
+        "?h kh:holder/rdfs:label ?who ; kh:heldPosition/rdfs:label ?post .",
+        {("Hamood bin Salim al-Harthy", "Foreign Minister of Oman")},
+        ("who", "post"), id="name-particles-and-counterpart",
+    ),
+    pytest.param(
         "Police also hunt Jamaah Ansharut Daulah (JAD), an Indonesian affiliate of the Islamic State group.",
         "?g kh:affiliateOf ?p . ?g rdfs:label ?group . ?p rdfs:label ?parent .",
         {("Jamaah Ansharut Daulah", "Islamic State")},
