@@ -18,13 +18,13 @@ KINDS = [
     ("kidnapping", "kidnapping", r"kidnap(?:ping|pings|ped)?|abduct(?:ion|ed)"),
     ("massacre", "shooting", r"massacres?"),
     ("car bombing", "bombing", r"car bomb(?:ing|ings|s)?|vehicle-borne"),
-    ("bombing", "bombing", r"bomb(?:ing|ings|s)|blasts?|explosions?|IEDs?|improvised explosive"),
+    ("bombing", "bombing", r"bomb(?:ing|ings|s)?|blasts?|explosions?|IEDs?|improvised explosive"),
     ("shooting", "shooting", r"shooting|gunmen opened fire|gun attack"),
     ("ambush", "attack", r"ambush(?:ed)?"),
     ("coordinated attacks", "attack", r"coordinated attacks?"),
     ("shelling", "attack", r"shell(?:ing|ed|s)"),
-    ("attack", "attack", r"attacks?|assaults?|raids?|strikes?|stormed|storming|attacked|opened fire|"
-                         r"blew (?:himself|herself|themselves) up|detonated|offensive"),
+    ("attack", "attack", r"attacks?|assaults?|raids?|raided|strikes?|stormed|storming|attacked|opened fire|overran|overrun|"
+                         r"blew (?:himself|herself|themselves) up|detonated|offensive|(?:was|were) hit"),
 ]
 KIND_PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{p})" for i, (_, _, p) in enumerate(KINDS)) + r")\b", re.I)
 _VICTIM_WORDS = ["people", "persons", "civilians", "passengers", "worshippers", "students", "children", "soldiers",

@@ -12,7 +12,8 @@ WORD_NUMBERS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24,
     "a dozen": 12, "scores": 40, "hundreds": 200,
 }
-NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+_WORDS = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+NUMBER = r"(?:(?:" + _WORDS + r"|\d+)\s+dozen|\d{1,3}(?:,\d{3})+|\d+|" + _WORDS + r")"
 APPROX = r"(?:over|more than|at least|nearly|almost|about|around|some|up to|roughly|approximately|an estimated)"
 _SCALE = {"trillion": 10**12, "tn": 10**12, "billion": 10**9, "bn": 10**9, "b": 10**9, "million": 10**6,
           "mn": 10**6, "m": 10**6, "thousand": 10**3, "k": 10**3}
@@ -27,7 +28,10 @@ USD_WORDS = re.compile(
 
 def to_int(text: str) -> int | None:
     """An integer written in digits or words ('1,200', 'ten', 'a dozen'), else None."""
-    text = text.strip().lower()
+    text = " ".join(text.strip().lower().split())
+    if text.endswith(" dozen"):
+        base = to_int(text[: -len(" dozen")])
+        return base * 12 if base is not None else None
     if text in WORD_NUMBERS:
         return WORD_NUMBERS[text]
     digits = text.replace(",", "")
