@@ -137,11 +137,12 @@ class NewBuild:
         target = ox.NamedNode(str(name))
         quads = []
         if len(graph):
-            data = graph.serialize(format="nt", encoding="utf-8")
             try:
+                # rdflib raises a bare Exception for an IRI with a space or `>`; Oxigraph re-checks the rest
+                data = graph.serialize(format="nt", encoding="utf-8")
                 quads = [ox.Quad(t.subject, t.predicate, t.object, target)
                          for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-            except SyntaxError as err:
+            except Exception as err:  # noqa: BLE001 - any failure here means this graph cannot be stored
                 raise ValueError(f"graph {name} cannot be stored: {err}") from None
         if self.store.contains_named_graph(target):
             self.store.remove_graph(target)

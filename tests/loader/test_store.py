@@ -95,3 +95,64 @@ def test_rdflib_api_over_the_store_uses_oxigraph(tmp_path):
 def test_open_without_build_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="khyber build"):
         open_read_only(tmp_path / "nothing")
+
+
+def test_a_graph_oxigraph_cannot_hold_is_refused_before_the_store_changes(tmp_path):
+    from rdflib import Graph, Literal, URIRef
+
+    from loader.store import NewBuild
+
+    with build_lock(tmp_path):
+        new = NewBuild(tmp_path)
+        good = Graph()
+        good.add((URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("kept")))
+        name = URIRef("https://example.org/graph")
+        new.replace_graph(name, good)
+        bad = Graph()
+        bad.add((URIRef("https://example.org/a b>"), URIRef("https://example.org/p"), Literal("x")))
+        with pytest.raises(ValueError, match="cannot be stored"):
+            new.replace_graph(name, bad)
+        assert len(new.store) == 1  # the old content of the graph is intact
+        new.abort()
+
+
+def test_an_article_that_cannot_be_stored_is_rejected_and_the_rest_load(tmp_path, monkeypatch):
+    from rdflib import Literal, URIRef
+
+    import loader.build
+
+    folder, store = _articles(tmp_path), tmp_path / "store"
+    (folder / "b.md").write_text("---\ntitle: Other\n---\nPESHAWAR: Another story about talks.\n", encoding="utf-8")
+    real = loader.build.process_article
+
+    def poisoned(article):
+        result = real(article)
+        if article.source_file == "b.md":
+            result.graph.add((URIRef("https://example.org/bad iri"), URIRef("https://example.org/p"), Literal(1)))
+        return result
+
+    monkeypatch.setattr(loader.build, "process_article", poisoned)
+    report = build([folder], store, jobs=1)
+    assert report.loaded == ["a.md"]
+    assert [r["source"] for r in report.rejected] == ["b.md"] and "cannot be stored" in report.rejected[0]["reason"]
+    assert len(_article_graphs(store)) == 1
+
+
+def test_stale_builds_are_removed_and_recent_live_ones_kept(tmp_path):
+    import os
+
+    from loader.store import KEEP_OLD_BUILDS, LIVE_MARKER, remove_stale_builds
+
+    folder, store = _articles(tmp_path), tmp_path / "store"
+    for extra in ("one.", "two.", "three."):
+        _articles(tmp_path, extra=extra)
+        build([folder], store, jobs=1)
+    live = current_build(store)
+    went_live = [p for p in (store / "builds").iterdir() if (p / LIVE_MARKER).exists()]
+    assert live in went_live and len(went_live) <= KEEP_OLD_BUILDS + 1
+    crashed = store / "builds" / "20000101T000000-1-000000"
+    crashed.mkdir()
+    os.symlink("builds/x", store / ".current-x")
+    removed = remove_stale_builds(store)
+    assert crashed in removed and not crashed.exists() and not (store / ".current-x").exists()
+    assert current_build(store) == live and live.exists()
