@@ -18,7 +18,7 @@ KINDS = [
     ("kidnapping", "kidnapping", r"kidnap(?:ping|pings|ped)?|abduct(?:ion|ed)"),
     ("massacre", "shooting", r"massacres?"),
     ("car bombing", "bombing", r"car bomb(?:ing|ings|s)?|vehicle-borne"),
-    ("bombing", "bombing", r"bomb(?:ing|ings|s)?|blasts?|explosions?|IEDs?|improvised explosive"),
+    ("bombing", "bombing", r"bomb(?:ing|ings|s)?(?!-)|blasts?|explosions?|IEDs?|improvised explosive"),
     ("shooting", "shooting", r"shooting|gunmen opened fire|gun attack"),
     ("ambush", "attack", r"ambush(?:ed)?"),
     ("coordinated attacks", "attack", r"coordinated attacks?"),
@@ -51,6 +51,7 @@ PERPETRATOR_CUE = re.compile(
 DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected|rejects)\b[^.]*\bresponsibility\b", re.I)
 GENERIC = re.compile(r"\b(?:surge|surging|wave|spate|rise|rising|increase|string|series|spike|threat|fight against|since|"
                      r"recent years|over the years|in recent months|frequent|repeated|mounting|growing)\b", re.I)
+ARREST = re.compile(r"\b(?:arrest(?:ed|s)?|detain(?:ed|s)?|apprehend(?:ed)?|nabbed|rounded up|in custody)\b", re.I)
 ANAPHORIC_CLAIM = re.compile(
     r"\b(?:claimed|claiming|took|accepted)\s+responsibility\s+for\s+(?:the|this|that|Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday)|\bclaimed\s+(?:the|this|that)\s+(?:attack|assault|bombing|blast|raid|ambush)", re.I)
@@ -128,6 +129,10 @@ def _find_in_segment(context: ArticleContext, index: int, text: str, findings: l
         perpetrators = [m.entry.iri for m in context.mentions.get(index, []) if m.entry.kind == "group"
                         and _is_perpetrator(full, m)]
     plural_generic = family == "attack" and kind_match.group(0).lower().endswith("s") and kind != "coordinated attacks"
+    if killed is None and injured is None and not perpetrators and not denied and (
+            ARREST.search(text) or re.search(r"\b(?:this|that|these|the same|the latest)\s+(?:\w+\s+)?$",
+                                             text[max(0, kind_match.start() - 30):kind_match.start()], re.I)):
+        return  # police raids and arrests, or "this terrorist attack" looking back at one already reported
     if killed is not None and VAGUE.search(text) and not dates and GENERIC.search(text):
         return  # "has killed dozens of police officers with roadside bombs in recent years": a pattern, not an attack
     specific = killed is not None or injured is not None or perpetrators or denied or (
@@ -190,10 +195,13 @@ def _is_perpetrator(text: str, mention) -> bool:
     after = text[mention.end:mention.end + 60]
     if PERPETRATOR_CUE.search(before):
         return True
-    if re.match(r"\s*(?:\([A-Z]{2,}\)\s*)?(?:,[^,]{0,60},\s*)?(?:group\s+|militants\s+|fighters\s+)?"
+    if re.match(r"\s*(?:\([A-Z]{2,}\)\s*)?(?:,[^,]{0,140},\s*)?(?:group\s+|militants\s+|fighters\s+|rebels\s+)?"
                 r"(?:(?:also|reportedly|allegedly|later|then|has|had|have|previously)\s+)*(?:launched|carried out|claimed|staged|attacked|stormed|"
                 r"hijacked|bombed|killed|ambushed|said it|took responsibility|was behind|were behind|is behind)", after):
         return True
+    if re.match(r"\s*(?:\([A-Z]{2,}\)\s*)?(?:rebels\s+|militants\s+)?(?:said|says|claimed|announced)\s+(?:\w+\s+){0,3}?(?:it|they)\s+"
+                r"(?:was|were|had been|had)\s+(?:behind|responsible|carried out|targeted)", after):
+        return True  # "the Houthi rebels said on Wednesday they were behind a missile attack"
     return bool(re.search(r"\b(?:by|to)\s+(?:the\s+)?$", before))
 
 
