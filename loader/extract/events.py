@@ -23,7 +23,8 @@ TRIGGERS: list[tuple[str, URIRef, re.Pattern]] = [
 ]
 GENERIC_MEETING = re.compile(r"\b(?:similar|annual|regular|periodic|routine|previous|past)\s+(?:\w+\s+)?(?:talks|meetings|dialogues?|process|rounds?)\b|\bsince at least\b", re.I)
 _FUTURE_OR_HYPOTHETICAL = re.compile(r"\b(?:will|would|could|may|might|plans? to|expected to|is to|are to)\b", re.I)
-_LOCATION_CUE = re.compile(r"\b(?:in|at|to)\s+$", re.I)
+# "in Islamabad", "to the port city of Haiphong", "visited Kabul", "arrived in New Delhi"
+_LOCATION_CUE = re.compile(r"\b(?:(?:in|at|to)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}?(?:of\s+)?|visit(?:ed|ing|s)?\s+)$", re.I)
 
 
 @dataclass
@@ -75,6 +76,14 @@ def find_events(context: ArticleContext) -> list[EventFinding]:
                 participants = [p for p in participants if p not in destination_states]
                 inside = context.gazetteer.located_in
                 places = [p for p in places if not any(p in inside.get(q, ()) for q in places if q != p)]
+                here = [e.iri for e, _ in context.gazetteer.lookup((context.article.dateline or "").title())
+                        if e.kind == "place"] if context.article.dateline else []
+                if here:
+                    for i, place in enumerate(places):
+                        entry = context.gazetteer.entries.get(place)
+                        if entry is not None and entry.kind == "state" and place in context.gazetteer.located_in.get(here[0], ()):
+                            places[i] = here[0]
+                    places = list(dict.fromkeys(places))
                 if re.search(r"\balso\b", text) and context.article.dateline:
                     # "a tour that will also take her to X and Y": the place the story is filed from is a stop too
                     here = [e.iri for e, _ in context.gazetteer.lookup(context.article.dateline.title()) if e.kind == "place"]
@@ -135,10 +144,10 @@ def _state_view(context: ArticleContext, finding: EventFinding) -> set:
 def _merge_or_add(context: ArticleContext, findings: list[EventFinding], new: EventFinding) -> None:
     for old in findings:
         same_family = old.kind == new.kind or {old.kind, new.kind} <= {"meeting", "dialogue"}
-        if not same_family or not _compatible(old.start, new.start):
+        if not same_family or (not _compatible(old.start, new.start) and new.kind != "visit"):
             continue
         if new.kind == "visit":
-            same = set(old.visitors) & set(new.visitors)
+            same = set(old.visitors) & set(new.visitors) and _within_days(old.start, old.end, new.start, 10)
         else:
             a, b = set(old.participants), set(new.participants)
             sa, sb = _state_view(context, old), _state_view(context, new)
@@ -154,7 +163,13 @@ def _merge_or_add(context: ArticleContext, findings: list[EventFinding], new: Ev
             old.destinations = list(dict.fromkeys(old.destinations + new.destinations))
             old.co_chairs = list(dict.fromkeys(old.co_chairs + new.co_chairs))
             old.location = old.location or new.location
-            if new.start is not None and (old.start is None or (new.end and not old.end)):
+            if new.kind == "visit" and old.start is not None and new.start is not None and not _compatible(old.start, new.start):
+                # one trip told day by day: it starts on the earliest day; a stated range wins
+                if new.end and not old.end:
+                    old.start, old.end = new.start, new.end
+                elif not old.end and (new.start.day and old.start.day) and new.start < old.start:
+                    old.start = new.start
+            elif new.start is not None and (old.start is None or (new.end and not old.end)):
                 old.start, old.end = new.start, new.end
             if new.kind == "dialogue":
                 old.kind, old.rdf_type = "dialogue", new.rdf_type
@@ -162,6 +177,18 @@ def _merge_or_add(context: ArticleContext, findings: list[EventFinding], new: Ev
             old.confidence = max(old.confidence, new.confidence)
             return
     findings.append(new)
+
+
+def _within_days(start, end, other, days: int) -> bool:
+    """Whether a date lies within `days` of a trip (or either is unknown)."""
+    if start is None or other is None or start.day is None or other.day is None:
+        return True
+    import datetime as dt
+
+    first = dt.date(start.year, start.month, start.day)
+    last = dt.date(end.year, end.month, end.day) if end is not None and end.day is not None else first
+    when = dt.date(other.year, other.month, other.day)
+    return first - dt.timedelta(days=days) <= when <= last + dt.timedelta(days=days)
 
 
 def _compatible(a: PartialDate | None, b: PartialDate | None) -> bool:
@@ -176,7 +203,7 @@ def _places_after_cue(context: ArticleContext, index: int) -> list[URIRef]:
     text = context.sentences[index].text
     found = []
     for mention in context.places_in(index):
-        if _LOCATION_CUE.search(text[max(0, mention.start - 6):mention.start]) or (
+        if _LOCATION_CUE.search(text[max(0, mention.start - 40):mention.start]) or (
             found and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[found[-1][1]:mention.start])
         ):
             found.append((mention.entry.iri, mention.end))

@@ -21,7 +21,7 @@ HEADS = {
 _HEAD = "|".join(sorted(HEADS, key=len, reverse=True))
 NAME_THEN_HEAD = re.compile(
     rf"\b(?P<name>{_NAME})\s+(?:(?:military|army|police|refugee|displacement|naval|air|border)\s+)?(?P<head>{_HEAD})\b")
-HEAD_OF_NAME = re.compile(rf"\bthe (?P<head>town|city|village|district|region|province|port) of (?P<name>{_NAME})")
+HEAD_OF_NAME = re.compile(rf"\bthe (?:port |border |capital |northern |southern |eastern |western )?(?P<head>town|city|village|district|region|province|port) of (?P<name>{_NAME})")
 # "the 2002 Bali bombings", "the Pahalgam massacre": a place named right before an attack word
 BEFORE_ATTACK = re.compile(
     r"\bthe\s+(?:(?:19|20)\d{2}\s+)?(?P<name>[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})?)\s+(?:suicide\s+|car\s+)?"
