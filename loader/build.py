@@ -52,8 +52,15 @@ def build(
     jobs: int | None = None,
     prune: bool = False,
     progress: bool = False,
+    backend=None,
+    emit_nquads: Path | None = None,
 ) -> BuildReport:
-    """Load the articles under `paths` into the store; returns the report (also written to the store)."""
+    """Load the articles under `paths` into the store; returns the report (also written to the store).
+
+    `backend` (a `loader.backends.SparqlBackend`) loads into a SPARQL server instead of the embedded
+    store (`store_dir` then only holds the reports); `emit_nquads` also writes every stored graph
+    as an N-Quads file into that folder.
+    """
     started = time.perf_counter()
     store_dir = Path(store_dir)
     report = BuildReport(store=str(store_dir))
@@ -61,7 +68,11 @@ def build(
     report.files = len(files)
     articles = _read_all(files, report)
     with build_lock(store_dir):
-        new = NewBuild(store_dir)
+        new = backend.begin() if backend is not None else NewBuild(store_dir)
+        if emit_nquads is not None:
+            from .backends import NQuadsEmitter
+
+            new = NQuadsEmitter(new, Path(emit_nquads))
         try:
             report.build = new.build_id
             todo = _plan(new, articles, report, prune=prune)

@@ -27,17 +27,26 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--store", type=Path, default=None, help="store directory (default: $KHYBER_STORE or var/khyber-store)")
         return p
 
-    p = with_store(sub.add_parser("build", help="load articles into the store"))
+    def with_endpoint(p):
+        p.add_argument("--sparql-endpoint", default=None, metavar="URL",
+                       help="use this SPARQL 1.1 server instead of the embedded store (default: $KHYBER_SPARQL_ENDPOINT)")
+        p.add_argument("--sparql-update-endpoint", default=None, metavar="URL",
+                       help="its SPARQL Update URL when not the same (default: $KHYBER_SPARQL_UPDATE_ENDPOINT)")
+        return p
+
+    p = with_endpoint(with_store(sub.add_parser("build", help="load articles into the store")))
     p.add_argument("paths", nargs="*", type=Path, help="article files or folders (default: data/articles)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--prune", action="store_true", help="remove articles that are no longer in PATHs")
     p.add_argument("--quiet", action="store_true", help="print only rejections")
+    p.add_argument("--emit-nquads", type=Path, default=None, metavar="DIR",
+                   help="also write every stored graph as an N-Quads file into DIR (for a bulk loader)")
 
-    p = with_store(sub.add_parser("dump", help="write the whole KG, ontology included"))
+    p = with_endpoint(with_store(sub.add_parser("dump", help="write the whole KG, ontology included")))
     p.add_argument("--format", default="ttl", choices=["ttl", "nt", "trig", "nq", "jsonld"])
     p.add_argument("--output", type=Path, default=None, help="file to write (default: standard output)")
 
-    p = with_store(sub.add_parser("query", help="run a SPARQL query and print the results"))
+    p = with_endpoint(with_store(sub.add_parser("query", help="run a SPARQL query and print the results")))
     p.add_argument("sparql", help="the query text, or @FILE to read it from a file")
     p.add_argument("--format", default=None, choices=["table", "json", "xml", "csv", "tsv", "ttl", "nt"],
                    help="output format (default: table for SELECT/ASK, Turtle for CONSTRUCT/DESCRIBE)")
@@ -78,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args, store: Path) -> int:
     from .build import DEFAULT_ARTICLES, build
 
-    report = build(args.paths or [DEFAULT_ARTICLES], store, jobs=args.jobs, prune=args.prune, progress=not args.quiet)
+    report = build(args.paths or [DEFAULT_ARTICLES], store, jobs=args.jobs, prune=args.prune, progress=not args.quiet,
+                   backend=_remote(args), emit_nquads=args.emit_nquads)
     for rejection in report.rejected:
         print(f"rejected: {rejection['source']}: {rejection['reason']}", file=sys.stderr)
         for line in rejection.get("violations", [])[:10]:
@@ -97,7 +107,8 @@ def _dump(args, store: Path) -> int:
     from .formats import RDF_FORMATS, dump
     from .store import open_read_only
 
-    kg, _ = open_read_only(store)
+    remote = _remote(args)
+    kg = remote.store() if remote else open_read_only(store)[0]
     fmt = RDF_FORMATS[args.format]
     if args.output:
         tmp = args.output.with_name(args.output.name + ".part")
@@ -113,6 +124,17 @@ def _query(args, store: Path) -> int:
     from .store import open_read_only
 
     text = Path(args.sparql[1:]).read_text() if args.sparql.startswith("@") else args.sparql
+    remote = _remote(args)
+    if remote:
+        from .backends import run_remote_query
+        from .query import QueryError
+
+        try:
+            sys.stdout.write(run_remote_query(remote, text, args.format))
+        except QueryError as err:
+            print(f"khyber query: {err}", file=sys.stderr)
+            return EXIT_ERROR
+        return EXIT_OK
     kg, _ = open_read_only(store)
     try:
         output = run_query(kg, text, args.format)
@@ -121,6 +143,13 @@ def _query(args, store: Path) -> int:
         return EXIT_ERROR
     sys.stdout.write(output)
     return EXIT_OK
+
+
+def _remote(args):
+    """The SPARQL server named by --sparql-endpoint or $KHYBER_SPARQL_ENDPOINT, else None (embedded store)."""
+    from .backends import SparqlBackend
+
+    return SparqlBackend.from_env(getattr(args, "sparql_endpoint", None), getattr(args, "sparql_update_endpoint", None))
 
 
 def _validate(args, store: Path) -> int:
