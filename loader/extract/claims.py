@@ -81,7 +81,12 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
             if denier is None:
                 continue
             if re.search(r"\bresponsibility\b", text[deny.end():], re.I):
-                findings.append(ClaimFinding([index], None, denier[2], [denier[2]], text=_short(text), about_attack=True))
+                earlier = _claim_denied(findings, denier[2], index)
+                if earlier is not None:  # "the army blamed the M23 ... The rebels denied responsibility"
+                    earlier.denied_by.append(denier[2])
+                    earlier.sentence_indices.append(index)
+                else:
+                    findings.append(ClaimFinding([index], None, denier[2], [denier[2]], text=_short(text), about_attack=True))
                 continue
             target = _claim_denied(findings, denier[2], index)
             if target is not None:

@@ -75,7 +75,11 @@ def find_designations(context: ArticleContext) -> list[DesignationFinding]:
         if not verb or NEGATED.search(text[max(0, verb.start() - 30):verb.start()]):
             continue
         mentions = context.mentions.get(index, [])
-        designees = [m for m in mentions if m.entry.kind == "group"]
+        designees = [m for m in mentions if m.entry.kind == "group"
+                     or (m.entry.kind == "org" and m.via == "appositive")]
+        direct = _direct_objects(text, verb, designees)
+        if direct:
+            designees = direct  # "banned X, a network it described as a front of Y": X, not Y
         offset = sentence.start
         designees += [_PersonAsMention(pm.start - offset, pm.end - offset, pm.person.iri)
                       for pm in context.person_mentions.get(index, [])
@@ -125,6 +129,21 @@ def _authorities(context: ArticleContext, index: int, verb: re.Match) -> list[UR
             continue
         return [agent[2]]
     return []
+
+
+def _direct_objects(text: str, verb: re.Match, mentions: list) -> list:
+    """The mentions right after an active designation verb, with those coordinated with them ('X and Y')."""
+    after = sorted((m for m in mentions if m.start >= verb.end()), key=lambda m: m.start)
+    if not after or not re.fullmatch(r"\s*(?:the\s+)?(?:[\w\-]+\s+){0,2}", text[verb.end():after[0].start]):
+        return []
+    chosen = [after[0]]
+    for m in after[1:]:
+        if re.fullmatch(r"\s*(?:\([^)]*\)\s*)?(?:,|and|,\s*and)\s*(?:(?:its|their)\s+(?:\w+\s+)?(?:affiliate|wing|offshoot|front|"
+                        r"faction|branch)s?\s*,?\s*)?(?:the\s+)?", text[chosen[-1].end:m.start]):
+            chosen.append(m)
+        else:
+            break
+    return chosen
 
 
 def _previous_group(context: ArticleContext, index: int) -> list:
@@ -198,6 +217,11 @@ def _possessive_affiliations(context: ArticleContext, index: int, groups) -> lis
         if previous is not None and previous.entry.iri != mention.entry.iri and VERB_AFFILIATION.match(
                 text[previous.end:mention.start]):
             found.append(AffiliationFinding(index, previous.entry.iri, mention.entry.iri))
+        elif previous is not None and groups[0].start <= 5 and groups[0].entry.iri != mention.entry.iri and re.search(
+                r"\band\s+(?:is|are|was|were)\s+(?:\w+\s+)?(?:affiliated|allied|aligned|linked)\s+(?:with|to)\s+(?:the\s+)?$",
+                text[previous.end:mention.start]):
+            # "ISWAP split from Boko Haram in 2016 and is affiliated with the Islamic State group"
+            found.append(AffiliationFinding(index, groups[0].entry.iri, mention.entry.iri))
         if previous is not None and previous.entry.iri != mention.entry.iri and re.search(
                 r"\b(?:its|their)\s+$", text[previous.end:mention.start]):
             found.append(AffiliationFinding(index, mention.entry.iri, previous.entry.iri))  # "the BLA ... its Majeed Brigade"

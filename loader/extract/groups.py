@@ -69,8 +69,46 @@ def find_new_organizations(context: ArticleContext) -> list[NewOrganization]:
                 _register_acronym(context, acronym, entry)
             found.setdefault(iri, NewOrganization(iri, name, rdf_type, acronym, index))
         context.mentions[index] = sorted(context.mentions.get(index, []), key=lambda m: m.start)
+        _appositive_organizations(context, index, found)
     _find_acronym_mentions(context, found)
     return list(found.values())
+
+
+APPOSITIVE_NEW = re.compile(
+    r"(?<![\w\-])(?P<name>[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+){0,3})(?:\s*\((?P<acronym>[A-Z][\w\-]{1,9})\))?,\s+"
+    r"(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){0,3}?)(?P<noun>splinter group|group|network|outfit|faction|offshoot|"
+    r"organi[sz]ation|movement|militia|wing)\b")
+ARMED_NOUNS = {"faction", "offshoot", "militia", "outfit", "splinter group", "wing"}
+ARMED_MODIFIERS = re.compile(r"\b(?:militant|terrorist|jihadist|armed|rebel|insurgent|separatist|extremist|banned|"
+                             r"breakaway|paramilitary|islamist)\b", re.I)
+
+
+def _appositive_organizations(context: ArticleContext, index: int, found: dict) -> None:
+    """'Neo-JMB, a faction of ...', 'Masar Badil, a pro-Palestinian network ...': a new name described by its noun."""
+    text = context.sentences[index].text
+    known = context.mentions.get(index, [])
+    for match in APPOSITIVE_NEW.finditer(text):
+        name = _LEADING_NOISE.sub("", match.group("name")).strip()
+        start = match.start("name") + (len(match.group("name")) - len(name))
+        if not name or any(m.start < match.end("name") and start < m.end for m in known):
+            continue
+        if any(p.name == name or name in p.surnames for p in context.people) or name.split()[0] in _NOT_NAMES:
+            continue
+        armed = match.group("noun") in ARMED_NOUNS or ARMED_MODIFIERS.search(match.group("mods") or "") is not None
+        kind, rdf_type = ("group", KH.MilitantGroup) if armed else ("org", KH.Organization)
+        iri = mint(kind, name)
+        entry = Entry(iri, kind, name, rdf_type)
+        acronym = match.group("acronym")
+        end = match.end("acronym") + 1 if acronym else match.end("name")
+        known.append(Mention(start, end, text[start:end], entry, "appositive"))
+        if acronym:
+            _register_acronym(context, acronym, entry)
+        found.setdefault(iri, NewOrganization(iri, name, rdf_type, acronym, index))
+    context.mentions[index] = sorted(known, key=lambda m: m.start)
+
+
+_NOT_NAMES = {"The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "And", "But", "He", "She", "It",
+              "They", "We", "This", "That", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
 
 def _is_named_force(name: str) -> bool:
