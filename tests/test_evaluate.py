@@ -396,3 +396,18 @@ def test_generalization_build_meets_threshold(tmp_path: Path) -> None:
     threshold = float((GEN_DIR / "threshold.txt").read_text(encoding="utf-8").split()[0])
     assert report.missing_articles == [], report.missing_articles
     assert report.overall.f1 >= threshold, report.format_table(verbose=True)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("khyber") is None, reason="the `khyber` command is not installed")
+def test_heldout_build_meets_threshold(tmp_path: Path) -> None:
+    """The held-out set (written without seeing the extractor) scores at least tests/heldout/threshold.txt."""
+    heldout = ROOT / "tests" / "heldout"
+    store = tmp_path / "store"
+    proc = subprocess.run(["khyber", "build", str(heldout / "articles"), "--store", str(store)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert proc.returncode in (0, 1), proc.stderr
+    report = evaluate(store, heldout / "gold")
+    threshold = float((heldout / "threshold.txt").read_text(encoding="utf-8").split()[0])
+    assert report.missing_articles == [], report.missing_articles
+    assert report.overall.f1 >= threshold, report.format_table(verbose=True)
