@@ -35,16 +35,26 @@ def article_to_graph(article: Article, *, gazetteer: Gazetteer | None = None) ->
     context = ArticleContext.of(article, gazetteer)
     _describe_article(graph, iri, article, context)
     writer = FactWriter(graph, iri)
-    _write_new_organizations(context, writer)
-    _write_people(context, writer)
-    _write_new_places(context, writer)
-    _write_events(context, writer)
-    attacks = _write_attacks(context, writer)
-    _write_designations(context, writer)
-    _write_affiliations(context, writer)
-    _write_agreements(context, writer)
-    _write_claims(context, writer, attacks)
-    _write_mentions(context, graph, iri)
+    attacks: list = []
+    steps = [
+        ("organizations", lambda: _write_new_organizations(context, writer)),
+        ("people", lambda: _write_people(context, writer)),
+        ("places", lambda: _write_new_places(context, writer)),
+        ("events", lambda: _write_events(context, writer)),
+        ("attacks", lambda: attacks.extend(_write_attacks(context, writer))),
+        ("designations", lambda: _write_designations(context, writer)),
+        ("affiliations", lambda: _write_affiliations(context, writer)),
+        ("agreements", lambda: _write_agreements(context, writer)),
+        ("claims", lambda: _write_claims(context, writer, attacks)),
+        ("mentions", lambda: _write_mentions(context, graph, iri)),
+    ]
+    for name, step in steps:
+        # One extractor's failure on an odd sentence must not cost the article its other facts.
+        # A failing step may leave a half-written node; the SHACL gate then rejects the article with a reason.
+        try:
+            step()
+        except Exception as err:  # noqa: BLE001 - reported in the build report, never silent
+            article.warnings.append(f"extraction of {name} failed: {type(err).__name__}: {err}")
     return graph
 
 

@@ -190,6 +190,7 @@ def _apply(new: NewBuild, result, report: BuildReport) -> None:
         "title": article.title,
     }
     report.loaded.append(article.source_file)
+    report.warnings.extend(f"{article.source_file}: {w}" for w in article.warnings if w.startswith("extraction of"))
     report.triples_asserted += len(result.graph)
     report.triples_inferred += len(result.inferred)
 

@@ -90,7 +90,7 @@ DATE_EXPRESSION = re.compile(
       | (?P<my>{_MONTH_RE}\s+\d{{4}})
       | (?:in|since|during|from|by|of|until)\s+(?P<year>(?:19|20)\d{{2}})
       | (?:on|last|this|next|since|by|until)\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)
-      | (?<=the\s)(?P<yearadj>(?:19|20)\d{{2}})(?=\s+[A-Za-z])
+      | (?:(?<=the\s)|(?<=\ba\s))(?P<yearadj>(?:19|20)\d{{2}})(?=\s+[A-Za-z])
       | (?P<weekdayposs>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?=[’']s\b)
       | (?P<yesterday>yesterday|today|tomorrow)
       | (?P<rel>(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year))

@@ -13,11 +13,11 @@ from ..namespaces import KH
 from .context import ArticleContext
 from .numbers import usd_values
 
-NOUN = r"(?:agreements?|deals?|pacts?|accords?|treat(?:y|ies)|memorand(?:um|a) of understanding|MoUs?|contracts?|programs?|programmes?|ceasefires?|truces?|arrangements?|packages?|loans?|corridors?)"
+NOUN = r"(?:agreements?|deals?|pacts?|accords?|treat(?:y|ies)|memorand(?:um|a)(?: of understanding)?|MoUs?|contracts?|programs?|programmes?|ceasefires?|truces?|arrangements?|packages?|loans?|corridors?|[Ff]ramework(?= for| on| agreement)|partnership agreement)"
 TRIGGER = re.compile(rf"\b{NOUN}\b", re.I)
 STATUS = [
-    (KH.Ended, re.compile(r"\b(?:called off|terminat(?:ed|ion|es)|ended|end of|collapsed|scrapped|abandoned|withdr[ae]w from|broke down|expired|suspended)\b", re.I)),
-    (KH.Dormant, re.compile(r"\bdormant\b|\bstalled\b|\bfrozen\b", re.I)),
+    (KH.Ended, re.compile(r"\b(?:called off|terminat(?:ed|ion|es)|ended|end of|collapsed|scrapped|abandoned|withdr[ae]w from|broke down|expired)\b", re.I)),
+    (KH.Dormant, re.compile(r"\bdormant\b|\bstalled\b|\bfrozen\b|\bsuspend(?:ed|s|ing)?\b|\bon hold\b", re.I)),
     (KH.Renewed, re.compile(r"\brenew(?:ed|al|s|ing)?\b|\bextended\b|\brevived?\b", re.I)),
     (KH.UnderNegotiation, re.compile(r"\b(?:(?:expected|set|due|scheduled|poised|likely) to sign|will sign|to be signed|nears?|nearing|final (?:phases?|stages?)|negotiat(?:e|es|ed|ing|ions?)|talks (?:with|on)|held talks|in talks|discuss(?:ed|ing)|could include|may include|close to)\b", re.I)),
     (KH.Signed, re.compile(r"\b(?:signed|struck|inked|concluded|sealed|agreed|approved|reached|won)\b", re.I)),
@@ -55,6 +55,9 @@ def find_agreements(context: ArticleContext) -> list[AgreementFinding]:
         parties = [a[2] for a in context.agents_in(index) if a[3] in ("state", "org", "group", "body")]
         parties = [context.gazetteer.government_of.get(p, p) for p in parties]
         parties = list(dict.fromkeys(parties))
+        if len(parties) < 2 and re.search(r"\bthe two (?:sides|countries|ministers|leaders|governments|nations|states)\b", text, re.I) \
+                and findings:
+            parties = list(dict.fromkeys(parties + findings[-1].parties))  # "the two sides also agreed to ..."
         if len(parties) < 2:
             # "The two ministers are expected to sign ...": the parties are the states of the people just named
             for i in (index, index - 1):
@@ -116,10 +119,13 @@ def _kind(text: str) -> str:
     match = KIND_WORDS.search(text)
     if not match:
         return "agreement"
-    modifiers = [w for w in match.group(1).split() if w.lower() not in _KIND_STOP and not re.match(r"^\$?[\d.,]+", w)
+    words = match.group(1).split()
+    determiners = [i for i, w in enumerate(words) if w.lower() in ("a", "an", "the", "this", "that", "its", "their", "his", "her")]
+    words = words[determiners[-1] + 1:] if determiners else words  # "Asked about the deal" -> "deal"
+    modifiers = [w for w in words if w.lower() not in _KIND_STOP and not re.match(r"^\$?[\d.,]+", w)
                  and not re.match(r"^\d+-year$", w, re.I) and not w.endswith(("’s", "'s"))]
-    noun = re.search(NOUN, match.group(0)[len(match.group(1)):], re.I).group(0)
     tail = (match.group(2) or "").strip()
+    noun = match.group(0)[len(match.group(1)):len(match.group(0)) - len(match.group(2) or "")].strip()
     phrase = " ".join([*modifiers[-3:], noun.lower(), tail]).strip()
     return phrase
 

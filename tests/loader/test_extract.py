@@ -168,3 +168,19 @@ def test_designees_listed_in_the_next_sentence():
     rows = _rows(store, "?d a kh:Designation ; kh:designee/rdfs:label ?who ; kh:designatedBy/rdfs:label ?by .")
     assert {(r["who"], r["by"]) for r in rows} >= {("Hamas", "United Kingdom"), ("Hizb ut-Tahrir", "United Kingdom")}
 
+
+
+def test_a_failing_extractor_costs_only_its_own_facts(monkeypatch):
+    """Regression: one extractor's bug used to reject the whole article ('NoneType' has no attribute 'group')."""
+    import loader.article_graph as article_graph
+
+    def broken(*_args, **_kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'group'")
+
+    monkeypatch.setattr(article_graph, "find_agreements", broken)
+    (article,) = list(text_articles("---\ndate: 2025-03-12\n---\nInterior Minister Wali Rahimzai met Qatari officials "
+                                    "in Kabul and signed a $5 million agreement with Qatar.\n", "case.txt"))
+    graph = article_to_graph(article)
+    assert any("extraction of agreements failed" in w for w in article.warnings)
+    people = {str(o) for s, p, o in graph if str(p).endswith("#label") and "person" in str(s)}
+    assert "Wali Rahimzai" in people
