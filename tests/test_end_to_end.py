@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import warnings
 
@@ -18,6 +15,7 @@ import rdflib
 from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
 
 from tests.conftest import ARTICLES
+from tests.processes import stop, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -61,25 +59,11 @@ def server(cli_store):
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"khyber serve exited: {process.stdout.read()}")
-            time.sleep(0.3)
-    else:
-        os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail("khyber serve did not answer within 60 s")
+    if not wait_until(lambda: urllib.request.urlopen(base + "/", timeout=2).status == 200, process):
+        stop(process)
+        pytest.fail(f"khyber serve did not answer within 60 s: {process.stdout.read()}")
     yield base
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    stop(process)
     process.stdout.close()
 
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.processes import stop, wait_until
 
 LIVE_TIMEOUT_S = 3  # the live server's query time limit: short, so runaway tests finish quickly
 
@@ -69,23 +68,10 @@ def live_server(built_store, tmp_path_factory):
          "--cache-dir", str(tmp_path_factory.mktemp("cache"))],
         stdout=handle, stderr=subprocess.STDOUT, start_new_session=True, cwd=str(Path(__file__).parents[2]))
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            # Wait until a query is answered: the query workers have started too.
-            if server.get("/sparql?query=ASK%7B%7D", timeout=10)[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            os.killpg(process.pid, signal.SIGKILL)
-            pytest.fail(f"khyber serve did not start: {log.read_text()[-3000:]}")
-        time.sleep(0.3)
+    # Wait until a query is answered: the query workers have started too.
+    if not wait_until(lambda: server.get("/sparql?query=ASK%7B%7D", timeout=10)[0] == 200, process):
+        stop(process)
+        pytest.fail(f"khyber serve did not start: {log.read_text()[-3000:]}")
     yield server
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    stop(process)
     handle.close()
