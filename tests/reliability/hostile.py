@@ -90,7 +90,7 @@ def write_corpus(folder: Path, *, seed: int = 6, unique_stories: int = 5, trap: 
         bits.insert(rng.randrange(len(bits) + 1), BASE[n % len(BASE)])
         soups.append("".join(bits))
     for n in range(100):
-        soup = soups[n] if n % 5 == 0 else "<html><body><script>x()</script><p>" + BASE[n % 5] + "</p></body></html>"
+        soup = soups[n] if n % 10 == 0 else "<html><body><script>x()</script><p>" + BASE[n % 5] + "</p></body></html>"
         write(_name(rng, "soup", rng.choice([".txt", ".md", ".json"]), n),
               json.dumps({"text": soup}) if n % 3 == 2 else soup)
     # 4. JSON: deep nesting, odd shapes, huge numbers, hostile fields
@@ -109,7 +109,7 @@ def write_corpus(folder: Path, *, seed: int = 6, unique_stories: int = 5, trap: 
         lines = []
         for _ in range(rng.randrange(1, 8)):
             kind = rng.randrange(5)
-            lines.append([json.dumps({"text": story(n), "url": rng.choice(HOSTILE_URLS)}), "{broken", "[" * 5000,
+            lines.append([json.dumps({"text": story(), "url": rng.choice(HOSTILE_URLS)}), "{broken", "[" * 5000,
                           json.dumps({"title": "no text"}), ""][kind])
         write(_name(rng, "lines", ".jsonl", n), "\n".join(lines))
     # 6. front matter: bad dates, hostile URLs, YAML attacks
