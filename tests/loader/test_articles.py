@@ -305,3 +305,10 @@ def test_json_ld_context_is_never_fetched(tmp_path):
     finally:
         socket.socket.connect = original
     assert isinstance(article, Article) and opened == []
+
+
+def test_form_feed_page_breaks_separate_articles():
+    from loader.articles import text_articles
+
+    items = list(text_articles("Officials met in Islamabad.\n\f\nTroops moved to the border.", "ff.txt"))
+    assert [i.text for i in items] == ["Officials met in Islamabad.", "Troops moved to the border."]

@@ -46,3 +46,17 @@ def test_relative_expressions_need_the_article_date(text):
 )
 def test_written_dates(text, expected):
     assert parse_written_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, article_date, expected",
+    [("Officials met on January 2.", dt.date(2000, 1, 1), "1999-01-02"),   # found by fuzzing: was 2000-01-02
+     ("Officials met on September 10.", ARTICLE_DATE, "2024-09-10"),
+     ("Officials met on September 20.", ARTICLE_DATE, "2023-09-20"),
+     ("Officials will meet on September 20.", ARTICLE_DATE, "2024-09-20"),
+     ("Officials will meet on January 5.", dt.date(2024, 12, 30), "2025-01-05")],
+)
+def test_a_day_without_a_year_is_the_latest_such_day_or_the_next_in_the_future_tense(sentence, article_date, expected):
+    (_match, start, _end), *_ = find_dates(sentence, article_date)
+    assert start.iso() == expected
+
