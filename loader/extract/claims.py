@@ -21,6 +21,10 @@ RESPONSIBILITY = re.compile(
     re.I,
 )
 DENY = re.compile(r"\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed)?|refut(?:e|es|ed))\b", re.I)
+REPORTED = re.compile(r"\b(?:said|says|alleged|alleges|claimed|claims|believes|accused)\s+(?:that\s+)?(?:the\s+)?", re.I)
+REPORTED_VERB = (r"\s*(?:\([^)]*\)\s*)?(?:had\s+|has\s+|have\s+)?(?:took part in|taken part in|carried out|was behind|were behind|"
+                 r"is behind|are behind|was responsible for|were responsible for|orchestrated|planned|armed|financed|trained|"
+                 r"sponsored|sponsors|backed|backs|supported|supports|harbou?red|harbou?rs|masterminded)\b")
 PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 
 
@@ -73,6 +77,13 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
             finding.co_claimants = [a[2] for a in _coordinated(before, claimant, text) if a[2] != accused[2]]
             findings.append(finding)
             break
+        for match in REPORTED.finditer(text):
+            # "Washington says X took part in a series of rocket attacks": the speaker accuses X
+            speaker = [a for a in agents if a[1] <= match.start()]
+            accused = [a for a in agents if match.end() <= a[0] <= match.end() + 3]
+            verb = re.match(REPORTED_VERB, text[accused[0][1]:]) if accused else None
+            if speaker and accused and verb and speaker[-1][2] != accused[0][2]:
+                findings.append(ClaimFinding([index], speaker[-1][2], accused[0][2], text=_short(text), confidence=0.6))
         deny = DENY.search(text)
         if deny and (re.search(r"\b(?:allegation|claim|accusation|charge|criticism|responsibility|report|assertion|involvement)s?\b|"
                                r"\bbaseless\b|\bthese\b", text, re.I) or re.match(r"\s+(?:\w+\s+)?\w+ing\b", text[deny.end():])):
@@ -80,7 +91,7 @@ def find_claims(context: ArticleContext) -> list[ClaimFinding]:
                 _group_referred(context, index, text) or (agents[0] if agents else None)
             if denier is None:
                 continue
-            if re.search(r"\bresponsibility\b", text[deny.end():], re.I):
+            if re.search(r"\b(?:responsibility|involvement|any role|links?\s+(?:to|with))\b", text[deny.end():], re.I):
                 earlier = _claim_denied(findings, denier[2], index)
                 if earlier is not None:  # "the army blamed the M23 ... The rebels denied responsibility"
                     earlier.denied_by.append(denier[2])
