@@ -36,7 +36,7 @@ class FactWriter:
         g.add((iri, PROV.wasDerivedFrom, self.article_iri))
         sentences = [evidence] if isinstance(evidence, Sentence) else list(evidence or [])
         for sentence in sentences:
-            g.add((iri, KH.evidence, Literal(sentence.text)))
+            g.add((iri, KH.evidence, Literal(sentence.text.strip())))
         if sentences and g.value(iri, KH.evidenceStart) is None:
             g.add((iri, KH.evidenceStart, Literal(sentences[0].start, datatype=XSD.integer)))
             g.add((iri, KH.evidenceEnd, Literal(sentences[0].end, datatype=XSD.integer)))

@@ -184,3 +184,13 @@ def test_a_failing_extractor_costs_only_its_own_facts(monkeypatch):
     assert any("extraction of agreements failed" in w for w in article.warnings)
     people = {str(o) for s, p, o in graph if str(p).endswith("#label") and "person" in str(s)}
     assert "Wali Rahimzai" in people
+
+
+def test_reported_accusation_and_denial_of_involvement():
+    store = _facts("BAGHDAD: Washington says Kata'ib Hezbollah took part in a series of rocket attacks on a US base. "
+                   "A roadside bomb wounded five soldiers near Kirkuk on Saturday, and Asa'ib Ahl al-Haq denied any involvement.")
+    claims = _rows(store, "?c a kh:Claim ; kh:accused/rdfs:label ?whom . OPTIONAL { ?c kh:claimant/rdfs:label ?by } "
+                          "OPTIONAL { ?c kh:deniedBy/rdfs:label ?denier }")
+    pairs = {(r["by"], r["whom"], r["denier"]) for r in claims}
+    assert ("United States", "Kata'ib Hizballah", None) in pairs  # the reference data's label
+    assert any(whom == denier == "Asa'ib Ahl al-Haq" for _, whom, denier in pairs)
