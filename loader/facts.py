@@ -38,7 +38,8 @@ class FactWriter:
         for sentence in sentences:
             g.add((iri, KH.evidence, Literal(sentence.text.strip())))
         if sentences and g.value(iri, KH.evidenceStart) is None:
-            g.add((iri, KH.evidenceStart, Literal(sentences[0].start, datatype=XSD.integer)))
+            lead = len(sentences[0].text) - len(sentences[0].text.lstrip())  # a blanked dateline is not evidence
+            g.add((iri, KH.evidenceStart, Literal(sentences[0].start + lead, datatype=XSD.integer)))
             g.add((iri, KH.evidenceEnd, Literal(sentences[0].end, datatype=XSD.integer)))
         if rule and g.value(iri, KH.extractionRule) is None:
             g.add((iri, KH.extractionRule, Literal(rule)))
