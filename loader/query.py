@@ -115,6 +115,9 @@ def scan(text: str) -> tuple[list[Token], int]:
             i += 1
         elif c.isalpha() or c == "_":
             match = _WORD.match(text, i)
+            if match is None:  # a word starting outside the keyword alphabet ("Àx"): never a keyword, skip it whole
+                i = re.compile(r"\w+").match(text, i).end()
+                continue
             end = match.end()
             before = text[i - 1] if i else " "
             after = text[end] if end < n else " "

@@ -110,3 +110,11 @@ def test_the_parse_tree_check_survives_very_deep_nesting():
     deep = "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 5000 + "?o" + ")" * 5000 + ") }"
     with pytest.raises(QueryTooComplex):
         check_algebra(deep)
+
+
+def test_regression_non_ascii_letter_outside_strings_is_not_a_crash():
+    """Found by fuzzing: check_query('À') raised AttributeError (str.isalpha() vs the ASCII word pattern)."""
+    check_query("À")
+    check_query("SELECT * WHERE { ?s ?p ?o } # À")
+    with pytest.raises(QueryRefused):
+        check_query("ÀB SERVICE <http://example.org/> { ?s ?p ?o }")

@@ -20,9 +20,6 @@ FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 # ---------------------------------------------------------------- the query guard
 
 
-@pytest.mark.xfail(raises=AttributeError, strict=False,
-                   reason="found by this test: check_query('\u00c0') raises AttributeError (loader/query.py tokenizer: "
-                          "str.isalpha() accepts letters its ASCII word pattern does not); the guard's owner fixes it")
 @FUZZ
 @given(st.text(max_size=400))
 def test_query_guard_raises_only_query_errors(text):
