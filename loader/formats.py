@@ -62,9 +62,10 @@ def dump(store: ox.Store, fmt: RdfFormat, output) -> None:
     if fmt.quads:
         store.dump(output, format=fmt.ox_format)
     else:
-        # Triple formats cannot carry graph names: serialise the union of all graphs.
-        quads = store.quads_for_pattern(None, None, None, None)
-        ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), output, format=fmt.ox_format)
+        # Triple formats cannot carry graph names: serialise the union of all graphs, each triple once
+        # (a triple asserted by several articles sits in several graphs).
+        rows = store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        ox.serialize((ox.Triple(r[0], r[1], r[2]) for r in rows), output, format=fmt.ox_format)
 
 
 # Other media types clients send for the same syntaxes (answered with the type they asked for).

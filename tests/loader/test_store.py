@@ -156,3 +156,19 @@ def test_stale_builds_are_removed_and_recent_live_ones_kept(tmp_path):
     removed = remove_stale_builds(store)
     assert crashed in removed and not crashed.exists() and not (store / ".current-x").exists()
     assert current_build(store) == live and live.exists()
+
+
+def test_triple_format_dumps_hold_each_triple_once():
+    """Regression: a triple in several graphs (one per article) was written once per graph in .ttl/.nt dumps."""
+    import io
+
+    from loader.formats import RDF_FORMATS, dump
+
+    store = ox.Store()
+    s, p, o = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), ox.Literal("o")
+    for graph in (ox.NamedNode("http://example.org/g1"), ox.NamedNode("http://example.org/g2"), ox.DefaultGraph()):
+        store.add(ox.Quad(s, p, o, graph))
+    for name in ("nt", "ttl"):
+        buffer = io.BytesIO()
+        dump(store, RDF_FORMATS[name], buffer)
+        assert len(list(ox.parse(buffer.getvalue(), format=RDF_FORMATS[name].ox_format))) == 1
