@@ -199,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
             sampler = MemorySampler(process.pid)
             sampler.start()
             phase = run_locust(base, mix, users=args.users, seconds=args.duration, out=out)
+            # queries still running when the clients stop are killed at their deadline: let that happen
+            # before reading the memory "after the phase"
+            time.sleep(float(args.timeout) + 2)
             samples = sampler.stop()
             phase["peak_rss_mb"] = round(max(samples) / 2**20, 1)
             phase["end_rss_mb"] = round(samples[-1] / 2**20, 1)

@@ -102,7 +102,7 @@ def raw_runner(store: ox.Store, text: str):
     """A function running one query on raw pyoxigraph, consuming and serializing its results."""
 
     def run():
-        result = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+        result = store.query(text, prefixes=PREFIXES)
         if isinstance(result, ox.QuerySolutions):
             rows = []
             for row in result:

@@ -59,12 +59,19 @@ RESULTS_FORMATS: dict[str, ResultsFormat] = {
 
 def dump(store: ox.Store, fmt: RdfFormat, output) -> None:
     """Write the whole store (all graphs) in one format to a binary file-like object or path."""
+    union = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     if fmt.quads:
-        store.dump(output, format=fmt.ox_format)
+        # The named graphs (ontology, reference, each article and its inferences); the default graph is
+        # only their union (loader.store.materialize_union), so it is left out rather than written twice.
+        quads = (q for q in store.quads_for_pattern(None, None, None, None)
+                 if not isinstance(q.graph_name, ox.DefaultGraph))
+        ox.serialize(quads, output, format=fmt.ox_format)
+    elif next(iter(union), None) is not None:
+        ox.serialize((q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+                     output, format=fmt.ox_format)
     else:
-        # Triple formats cannot carry graph names: serialise the union of all graphs, each triple once
-        # (a triple asserted by several articles sits in several graphs).
-        rows = store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        # a store without the materialised union: de-duplicate the named graphs' triples here
+        rows = store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
         ox.serialize((ox.Triple(r[0], r[1], r[2]) for r in rows), output, format=fmt.ox_format)
 
 

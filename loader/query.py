@@ -220,7 +220,8 @@ def execute(store: ox.Store, text: str, **options):
     """Check and run a query over the union of all graphs; raises QueryError on bad or refused queries."""
     check_query(text)
     try:
-        return store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES, **options)
+        # the default graph is the KG's de-duplicated union (see loader.store.materialize_union)
+        return store.query(text, prefixes=PREFIXES, **options)
     except SyntaxError as err:
         raise QueryError(f"syntax error: {err}") from None
 

@@ -158,6 +158,7 @@ class NewBuild:
 
     def commit(self) -> Path:
         """Make this build the live one (atomic symlink switch) and prune old builds."""
+        materialize_union(self.store)
         self.store.flush()
         del self.store
         self.manifest.built_at = time.time()
@@ -180,6 +181,20 @@ class NewBuild:
         if hasattr(self, "store"):
             del self.store
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+UNION_UPDATE = "INSERT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+
+
+def materialize_union(store: ox.Store) -> None:
+    """Make the default graph the de-duplicated union of all named graphs: the KG as one graph.
+
+    Queries run against it. Oxigraph's "default graph as union" repeats a triple once per graph that holds it
+    (a person's label once per article naming them), which makes joins grow with the square of the mentions
+    (measured: "who holds which post" > 10 s at 10k quads on the union, 0.04 s on distinct triples).
+    """
+    store.clear_graph(ox.DefaultGraph())
+    store.update(UNION_UPDATE)
 
 
 def remove_stale_builds(store_dir: Path, *, keep: Path | None = None) -> list[Path]:

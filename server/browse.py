@@ -62,7 +62,7 @@ LABEL = f"SELECT ?this ?label WHERE {{ ?this <{RDFS_LABEL}> ?label }} LIMIT 1"
 
 def resource_query(store: ox.Store, query: str, iri: str):
     """Run one of the page queries with the resource bound to ?this (pyoxigraph substitutions: no string building)."""
-    return store.query(query, use_default_graph_as_union=True,
+    return store.query(query,
                        substitutions={ox.Variable("this"): ox.NamedNode(iri)})
 
 
@@ -121,7 +121,7 @@ def _home_classes(store: ox.Store) -> list[dict]:
                  "Agreement", "Claim", "Article"):
         rows = list(store.query(
             f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s a <{ONTOLOGY_NS}{name}> OPTIONAL {{ ?s <{RDFS_LABEL}> ?l }} "
-            "} GROUP BY ?s ORDER BY ?s", use_default_graph_as_union=True))
+            "} GROUP BY ?s ORDER BY ?s"))
         if rows:
             examples = [{"href": local_href(r["s"].value) or "#",
                          "label": r["label"].value if r["label"] else compact(r["s"].value)} for r in rows[:5]]

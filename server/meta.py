@@ -60,7 +60,7 @@ def workers() -> Response:
 
 
 def _count(store: ox.Store, query: str) -> int:
-    rows = list(store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES))
+    rows = list(store.query(query, prefixes=PREFIXES))
     return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
 
 
@@ -72,7 +72,7 @@ def void_statistics(store: ox.Store) -> dict:
     """VoID figures of the whole KG (computed once per build)."""
     classes = [(row[0].value, int(row[1].value)) for row in store.query(
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER(isIRI(?class)) } "
-        "GROUP BY ?class ORDER BY DESC(?n) ?class", use_default_graph_as_union=True)]
+        "GROUP BY ?class ORDER BY DESC(?n) ?class")]
     return {
         "triples": _triples(store),
         "entities": _count(store, f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o '

@@ -90,7 +90,7 @@ def handle(stores: _Stores, request: dict) -> tuple:
     options: dict = {"prefixes": PREFIXES}
     default_graphs, named_graphs = request.get("default_graphs"), request.get("named_graphs")
     if default_graphs is None and named_graphs is None:
-        options["use_default_graph_as_union"] = True
+        pass  # the store's default graph is the KG's de-duplicated union (loader.store.materialize_union)
     else:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
         if named_graphs is not None:
