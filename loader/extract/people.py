@@ -533,13 +533,14 @@ def consolidate(findings: list[PersonFinding]) -> None:
         by_person.setdefault(finding.person.iri, []).extend((finding, post) for post in finding.posts)
     for pairs in by_person.values():
         keep = []
-        for finding, post in pairs:
+        for position, (finding, post) in enumerate(pairs):
             words = set(post.title.lower().split())
+            # ties go to the earlier mention (never to memory addresses: builds must be reproducible)
             covered = any(
                 other is not post and (other.owner == post.owner or post.confidence < other.confidence)
                 and words <= set(other.title.lower().split())
-                and (words < set(other.title.lower().split()) or (other.confidence, -id(other)) > (post.confidence, -id(post)))
-                for _, other in pairs
+                and (words < set(other.title.lower().split()) or (other.confidence, -rank) > (post.confidence, -position))
+                for rank, (_, other) in enumerate(pairs)
             )
             duplicate = any(k.title == post.title and k.owner == post.owner for _, k in keep)
             if not covered and not duplicate:

@@ -118,6 +118,8 @@ def _graphs(backend: SparqlBackend) -> dict[str, set]:
 def _embedded_graphs(store: ox.Store) -> dict[str, set]:
     out: dict[str, set] = {}
     for q in store:
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            continue  # the embedded store's default graph is the union of its named graphs
         if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.predicate, q.object)):
             out.setdefault(q.graph_name.value, set()).add((q.subject, q.predicate, q.object))
     return out

@@ -26,10 +26,15 @@ def _article_count(store) -> int:
 
 def _store_lines(store) -> list[str]:
     """The live KG as sorted N-Quads, read in-process (what `khyber dump --format nq` prints)."""
+    import io
+
     import pyoxigraph as ox
 
-    data = ox.Store.read_only(str(current_build(store) / "oxigraph")).dump(format=ox.RdfFormat.N_QUADS)
-    return sorted(line for line in data.decode("utf-8").splitlines() if line.strip())
+    from loader.formats import RDF_FORMATS, dump
+
+    buffer = io.BytesIO()
+    dump(ox.Store.read_only(str(current_build(store) / "oxigraph")), RDF_FORMATS["nq"], buffer)
+    return sorted(line for line in buffer.getvalue().decode("utf-8").splitlines() if line.strip())
 
 
 def _kill_after(store, folder, delay: float) -> int:
