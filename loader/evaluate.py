@@ -15,7 +15,7 @@ of a fact derived from it.
 Names: a gold name (or any of a list of alternative names) matches a KG node when it equals any of the
 node's ``rdfs:label`` / ``skos:altLabel`` after normalisation (casefold, accents folded, punctuation and
 spaces dropped, a leading "the" dropped); for a ``kh:Person`` node also when both names have >= 2 words,
-the same last word and one's words are a subset of the other's ("Ishaq Dar" ~ "Mohammad Ishaq Dar");
+the same last word and one's words are a subset of the other's ("Ali Khan" ~ "Mohammad Ali Khan");
 a ``kh:GovernmentBody`` node matches the state it is ``kh:governmentOf``. A node without labels is named
 by the last segment of its IRI. Places also match any place they are ``kh:locatedIn`` (transitively).
 

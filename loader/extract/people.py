@@ -1,4 +1,4 @@
-"""People and the posts they hold: 'Interior Minister Mohsin Naqvi', 'X, a retired air marshal', surnames."""
+"""People and the posts they hold: 'Interior Minister X', 'X, a retired air marshal', surnames."""
 
 from __future__ import annotations
 
@@ -169,7 +169,7 @@ def _is_particle(tokens, j: int) -> bool:
 
 
 def _single_word_place(context: ArticleContext, index: int, token) -> bool:
-    """A place name of one word that continues a person's name ('Hassan Farah', 'Amna Baloch')."""
+    """A place name of one word that continues a person's name ('Hassan Farah', 'Sara Baloch')."""
     return any(m.start == token[1] and m.end == token[2] and m.entry.kind == "place"
                for m in context.mentions.get(index, []))
 
@@ -281,7 +281,7 @@ def _title_chain(tokens, name_index: int, text: str) -> list[tuple[str, int, int
         k -= 1  # "Lieutenant General (retd) X", "counterpart, General X": the rank belongs to the name
         stepped = True
     if k >= 0 and tokens[k][0] == ",":
-        k -= 1  # "Acting Under Secretary of State for Political Affairs, John Bass"
+        k -= 1  # "Acting Under Secretary of State for Political Affairs, Jane Roe"
     elif stepped and (k < 0 or (not _is_title_word(tokens[k][0]) and tokens[k][0].lower() not in OCCUPATIONS)):
         return _RANK_ONLY
     chain: list[tuple[str, int, int]] = []
@@ -289,7 +289,7 @@ def _title_chain(tokens, name_index: int, text: str) -> list[tuple[str, int, int
         word = tokens[k][0]
         lower = word.lower()
         if word == "." and k > 0 and tokens[k - 1][0].lower() in RANKS:
-            k -= 1  # "Gen. Asim Munir": the abbreviation's period is not a sentence break
+            k -= 1  # "Gen. Tariq Khan": the abbreviation's period is not a sentence break
             continue
         if word in {",", ";", ":", "(", ")", "“", "”", '"', "—", "–"} or word == ".":
             break
@@ -425,7 +425,7 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
         if low in HOLDING_STATUS:
             status = HOLDING_STATUS[low]
             text = " ".join(w for w in text.split() if w.lower().rstrip(".") != low)
-    # trailing rank words belong to the name ("Army Chief Gen Asim Munir", "spokesman Major X")
+    # trailing rank words belong to the name ("Army Chief Gen X", "spokesman Major X")
     parts = text.split()
     while len(parts) > 1 and parts[-1].lower() in RANKS and (
             parts[-1].lower().rstrip(".") not in TITLE_HEADS or parts[-2].lower().rstrip(".") in TITLE_HEADS):
