@@ -67,9 +67,10 @@ def _fact_iri(kind: str, *parts: object) -> URIRef:
 
 def _describe_article(graph: Graph, iri: URIRef, article: Article, context: ArticleContext) -> None:
     graph.add((iri, RDF.type, KH.Article))
-    if article.title:
-        graph.add((iri, DCTERMS.title, Literal(article.title)))
-        graph.add((iri, RDFS.label, Literal(article.title, lang="en")))
+    title = article.title or _lead_as_title(context)
+    if title:
+        graph.add((iri, DCTERMS.title, Literal(title)))
+        graph.add((iri, RDFS.label, Literal(title, lang="en")))
     else:
         graph.add((iri, RDFS.label, Literal(f"Article {article.source_file}", lang="en")))
     if article.date:
@@ -84,6 +85,16 @@ def _describe_article(graph: Graph, iri: URIRef, article: Article, context: Arti
         place = next((e for e, _ in context.gazetteer.lookup(article.dateline.title()) if e.kind in ("place", "state")), None)
         if place is not None:
             graph.add((iri, KH.dateline, place.iri))
+
+
+def _lead_as_title(context: ArticleContext, limit: int = 120) -> str | None:
+    """An article without a headline is titled by its lead sentence (shortened at a word boundary)."""
+    lead = next((s.text.strip().lstrip("•*- ").strip() for s in context.sentences if len(s.text.split()) >= 5), None)
+    if not lead:
+        return None
+    if len(lead) <= limit:
+        return lead
+    return lead[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _write_new_organizations(context: ArticleContext, writer: FactWriter) -> None:

@@ -217,3 +217,10 @@ def test_extraction_is_reproducible_across_processes(tmp_path):
         assert result.returncode == 0, result.stderr[-2000:]
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+def test_an_article_without_a_headline_is_titled_by_its_lead():
+    store = _facts("ISLAMABAD - Pakistan and Qatar yesterday held talks on energy and security cooperation "
+                   "in a meeting that lasted several hours and covered a very wide range of bilateral issues.")
+    (row,) = _rows(store, "?a a kh:Article ; <http://purl.org/dc/terms/title> ?t .")
+    assert row["t"].startswith("Pakistan and Qatar yesterday held talks") and len(row["t"]) <= 121
