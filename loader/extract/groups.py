@@ -70,6 +70,7 @@ def find_new_organizations(context: ArticleContext) -> list[NewOrganization]:
             found.setdefault(iri, NewOrganization(iri, name, rdf_type, acronym, index))
         context.mentions[index] = sorted(context.mentions.get(index, []), key=lambda m: m.start)
         _appositive_organizations(context, index, found)
+        _arabic_style_names(context, index, found)
     _find_acronym_mentions(context, found)
     return list(found.values())
 
@@ -104,6 +105,33 @@ def _appositive_organizations(context: ArticleContext, index: int, found: dict) 
         if acronym:
             _register_acronym(context, acronym, entry)
         found.setdefault(iri, NewOrganization(iri, name, rdf_type, acronym, index))
+    context.mentions[index] = sorted(known, key=lambda m: m.start)
+
+
+# Words that open the names of many armed groups in South Asia and the Middle East ("Harakat ...",
+# "Jaish-e-...", "Kata'ib ...", "Lashkar-e-..."): a name built on one is an armed group's name.
+GROUP_NAME = re.compile(
+    r"(?<![\w\-])(?P<name>(?:Harakat|Harkat|Jaish|Jaysh|Lashkar|Tehreek|Tehrik|Kata'?ib|Kataib|Ansar|Jamaat|Jama'at|Hizb|"
+    r"Jabhat|Liwa|Saraya|Asa'?ib|Sipah|Majlis|Tanzim|Jund|Junud|Harakat)(?:[\s\-]+(?:(?:al|ul|e|i|wal|ut|ud|as|ash|an|ar)-)?"
+    r"[A-Z][\w'’]+(?:-[A-Z][\w'’]+)?){1,5})")
+
+
+def _arabic_style_names(context: ArticleContext, index: int, found: dict) -> None:
+    """'Harakat Ansar Allah al-Awfiya', 'Jaish-e-Example': a group name the reference data does not list."""
+    text = context.sentences[index].text
+    known = context.mentions.get(index, [])
+    for match in GROUP_NAME.finditer(text):
+        start, end = match.start("name"), match.end("name")
+        overlapping = [m for m in known if m.start < end and start < m.end]
+        if any(m.start < start or m.end > end or (m.start, m.end) == (start, end) for m in overlapping):
+            continue  # a known name covers it (or reaches beyond it)
+        # a known alias strictly inside a longer name ("Ansar Allah" in "Harakat Ansar Allah al-Awfiya") is not that group
+        known[:] = [m for m in known if m not in overlapping]
+        name = match.group("name").strip()
+        iri = mint("group", name)
+        entry = Entry(iri, "group", name, KH.MilitantGroup)
+        known.append(Mention(start, end, name, entry, "appositive"))
+        found.setdefault(iri, NewOrganization(iri, name, KH.MilitantGroup, None, index))
     context.mentions[index] = sorted(known, key=lambda m: m.start)
 
 

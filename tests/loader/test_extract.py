@@ -110,6 +110,13 @@ CASES = [
         ("who", "post"), id="name-particles-and-counterpart",
     ),
     pytest.param(
+        "The United States on Wednesday designated two militias, Kata'ib Sayyid al-Shuhada and Harakat Nujaba al-Jadida, "
+        "as Foreign Terrorist Organizations.",
+        "?d a kh:Designation ; kh:designee/rdfs:label ?who .",
+        {("Kata'ib Sayyid al-Shuhada",), ("Harakat Nujaba al-Jadida",)},
+        ("who",), id="unknown-group-named-like-an-armed-group",
+    ),
+    pytest.param(
         "Police also hunt Jamaah Ansharut Daulah (JAD), an Indonesian affiliate of the Islamic State group.",
         "?g kh:affiliateOf ?p . ?g rdfs:label ?group . ?p rdfs:label ?parent .",
         {("Jamaah Ansharut Daulah", "Islamic State")},
