@@ -19,3 +19,21 @@ def built_store(tmp_path_factory) -> Path:
     report = build([ARTICLES], store, jobs=2)
     assert report.exit_code == 0, report.rejected
     return store
+
+
+@pytest.fixture(scope="session")
+def kg_dump_path(built_store, tmp_path_factory) -> Path:
+    """A dump of a built KG: $KHYBER_KG_DUMP when set, else the bundled articles' KG as N-Quads."""
+    import os
+
+    from loader.formats import RDF_FORMATS, dump
+    from loader.store import open_read_only
+
+    given = os.environ.get("KHYBER_KG_DUMP")
+    if given:
+        return Path(given)
+    out = tmp_path_factory.mktemp("kg-dump") / "kg.nq"
+    store, _ = open_read_only(built_store)
+    with open(out, "wb") as handle:
+        dump(store, RDF_FORMATS["nq"], handle)
+    return out

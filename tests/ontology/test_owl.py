@@ -1,12 +1,11 @@
 """OWL 2 DL profile (OWL API) and consistency (HermiT) of the ontology, alone and with data.
 
 Needs Java, Debian's libowlapi-java and the owlready2 wheel (for HermiT.jar); skipped with the
-reason when they are missing. Set KHYBER_KG_DUMP to a built KG dump to check it too.
+reason when they are missing. The built-KG checks use the bundled articles (or the dump KHYBER_KG_DUMP names).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -106,16 +105,13 @@ def test_hermit_reports_unsatisfiable_class(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def kg_dump(tmp_path_factory) -> Path:
-    """The built KG named by KHYBER_KG_DUMP, flattened to N-Triples for the Java tools."""
-    dump = os.environ.get("KHYBER_KG_DUMP")
-    if not dump:
-        pytest.skip("KHYBER_KG_DUMP is not set (e.g. `khyber dump --format nq --output kg.nq`)")
+def kg_dump(tmp_path_factory, kg_dump_path) -> Path:
+    """A built KG (the bundled articles, or KHYBER_KG_DUMP), flattened to N-Triples for the Java tools."""
     import gzip
 
     import pyoxigraph as ox
 
-    path = Path(dump)
+    path = Path(kg_dump_path)
     data = path.read_bytes()
     suffixes = path.suffixes
     if suffixes[-1] == ".gz":

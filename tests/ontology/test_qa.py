@@ -1,8 +1,8 @@
 """Ontology QA: each named SPARQL rule in ontology/qa/*.rq returns no rows (run with pyoxigraph).
 
-Each rule runs against the ontology plus tests/ontology/sample-kg.ttl, and, when the environment
-variable KHYBER_KG_DUMP names a dump of a built KG (any syntax pyoxigraph reads: .ttl, .nt, .trig,
-.nq, .jsonld, optionally .gz), against that dump too. Each rule also has a deliberately broken
+Each rule runs against the ontology plus tests/ontology/sample-kg.ttl, and against a built KG: the
+bundled articles', or the dump the environment variable KHYBER_KG_DUMP names (any syntax pyoxigraph
+reads: .ttl, .nt, .trig, .nq, .jsonld, optionally .gz). Each rule also has a deliberately broken
 input in tests/ontology/qa-bad/<rule>.ttl on which it must report something, so no rule passes
 vacuously.
 """
@@ -10,7 +10,6 @@ vacuously.
 from __future__ import annotations
 
 import gzip
-import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -74,13 +73,10 @@ def test_rule_passes_on_ontology_and_sample(rule):
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.stem for r in RULES])
-def test_rule_passes_on_built_kg(rule):
-    """No rule reports anything on a built KG dump (set KHYBER_KG_DUMP to its path)."""
-    dump = os.environ.get("KHYBER_KG_DUMP")
-    if not dump:
-        pytest.skip("KHYBER_KG_DUMP is not set (e.g. `khyber dump --format trig --output kg.trig`)")
-    path = Path(dump)
-    assert path.exists(), f"KHYBER_KG_DUMP={dump} does not exist"
+def test_rule_passes_on_built_kg(rule, kg_dump_path):
+    """No rule reports anything on a built KG (the bundled articles, or the dump KHYBER_KG_DUMP names)."""
+    path = kg_dump_path
+    assert path.exists(), f"{path} does not exist"
     # A dump includes the ontology; adding the source again is harmless and covers dumps without it.
     assert run(rule, path, ONTOLOGY_TTL) == []
 

@@ -160,18 +160,13 @@ def test_pyrudof_agrees_on_conformance(path, request):
         f"pyrudof conforms={report.conforms} {rudof_shapes}")
 
 
-def test_pyrudof_agrees_on_built_kg(tmp_path):
-    """On a built KG (KHYBER_KG_DUMP, all graphs merged, inferences included) both engines agree."""
-    import os
-
-    dump = os.environ.get("KHYBER_KG_DUMP")
-    if not dump:
-        pytest.skip("KHYBER_KG_DUMP is not set (e.g. `khyber dump --format nq --output kg.nq`)")
+def test_pyrudof_agrees_on_built_kg(tmp_path, kg_dump_path):
+    """On a built KG (the bundled articles or KHYBER_KG_DUMP; all graphs merged, inferences included) both agree."""
     import gzip
 
     import pyoxigraph as ox
 
-    path = Path(dump)
+    path = Path(kg_dump_path)
     data, suffixes = path.read_bytes(), path.suffixes
     if suffixes[-1] == ".gz":
         data, suffixes = gzip.decompress(data), suffixes[:-1]
