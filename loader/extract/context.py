@@ -78,7 +78,7 @@ class ArticleContext:
             for entry, _via in self.gazetteer.lookup(self.article.dateline.title()) or self.gazetteer.lookup(self.article.dateline):
                 state = self.state_of(entry)
                 if state is not None:
-                    counts[state.iri] += 2
+                    counts[state.iri] += 4  # the dateline says whose capital the story is filed from
                     break
         if not counts:
             return None

@@ -89,8 +89,12 @@ def find_events(context: ArticleContext) -> list[EventFinding]:
                     here = [e.iri for e, _ in context.gazetteer.lookup(context.article.dateline.title()) if e.kind == "place"]
                     places = here[:1] + [p for p in places if p not in here]
             dates = find_dates(_unquoted(text) if kind == "briefing" else text, context.article.date)
-            # the event's date is the one next to its words ("X, who arrived on Monday, met Y on Tuesday")
+            # the event's date is the one next to its words, outside relative clauses that are not about it
+            # ("X, who arrived on Monday, met Y on Tuesday" -> Tuesday)
             spot = trigger.search(text).start()
+            clauses = [(m.start(), m.end()) for m in re.finditer(r",\s*(?:who|which|whose)\b[^,]*,", text)
+                       if m.end() <= spot]  # a clause about the subject, before the event's verb
+            dates = [d for d in dates if not any(a <= d[0].start() < b for a, b in clauses)] or dates
             dates.sort(key=lambda d: abs(d[0].start() - spot))
             start = dates[0][1] if dates else None
             end = dates[0][2] if dates else None

@@ -438,7 +438,8 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
     if owner is None:
         owner = _owner_from_title(context, text)
         confidence = 0.8 if owner is not None else 0.6
-        owner = owner or _owner_from_body_word(context, text) or _administration(context, index) or context.home_state
+        owner = owner or _owner_from_body_word(context, text) or _administration(context, index) \
+            or _briefing_place(context, index, text) or context.home_state
     else:
         confidence = 0.9
     if text.lower() == "counterpart":
@@ -470,6 +471,19 @@ def _owner_from_body_word(context: ArticleContext, title: str) -> Entry | None:
                     state = context.state_of(entry)
                     if state is not None and via in ("demonym", "label", "alias"):
                         return state
+    return None
+
+
+def _briefing_place(context: ArticleContext, index: int, title: str) -> Entry | None:
+    """'foreign ministry spokeswoman X told a regular press briefing in Beijing': the capital's state."""
+    if not re.search(r"spokes|ministry|minister", title, re.I):
+        return None
+    text = context.sentences[index].text
+    for mention in context.mentions.get(index, []):
+        state = context.gazetteer.metonyms.get(mention.entry.iri)
+        if state is not None and re.search(r"\b(?:briefing|conference|reporters|journalists)\s+in\s+(?:the\s+)?$",
+                                           text[max(0, mention.start - 40):mention.start]):
+            return context.gazetteer.entries.get(state)
     return None
 
 

@@ -231,3 +231,18 @@ def test_an_article_without_a_headline_is_titled_by_its_lead():
                    "in a meeting that lasted several hours and covered a very wide range of bilateral issues.")
     (row,) = _rows(store, "?a a kh:Article ; <http://purl.org/dc/terms/title> ?t .")
     assert row["t"].startswith("Pakistan and Qatar yesterday held talks") and len(row["t"]) <= 121
+
+
+def test_a_relative_clause_about_the_subject_does_not_date_the_meeting():
+    store = _facts("NEW DELHI: Defence Secretary Mark Ellison, who arrived in New Delhi on Monday, met Defence Minister "
+                   "Ravi Kumar on Tuesday morning.")
+    rows = _rows(store, "?m a kh:Meeting ; kh:date ?d .")
+    assert {r["d"] for r in rows} == {"2025-03-11"}
+
+
+def test_a_spokesperson_briefing_in_a_capital_speaks_for_its_state():
+    store = _facts("KARACHI: \"We condemn this attack,\" foreign ministry spokeswoman Li Mei told a regular press "
+                   "briefing in Beijing on Wednesday.")
+    rows = _rows(store, "?h kh:holder/rdfs:label ?who ; kh:heldPosition/kh:positionOf/rdfs:label ?of .")
+    assert {(r["who"], r["of"]) for r in rows} == {("Li Mei", "China")}
+
