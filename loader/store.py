@@ -195,6 +195,62 @@ def materialize_union(store: ox.Store) -> None:
     """
     store.clear_graph(ox.DefaultGraph())
     store.update(UNION_UPDATE)
+    link_people(store)
+
+
+PERSON = "https://w3id.org/khyber/ontology#Person"
+SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+def link_people(store: ox.Store) -> dict[str, str]:
+    """One node per person across articles: 'Ishaq Dar' in one article, 'Mohammad Ishaq Dar' in another.
+
+    Articles mint a person's IRI from the name they print. Here, in the default graph only (the named graphs
+    keep what each article said), a person whose name is a shorter form of exactly one other person's name
+    (the same surname, every word in order) is merged into that person: its statements move to the fuller
+    name's IRI, its name becomes an skos:altLabel, and owl:sameAs records the link. Returns alias -> canonical.
+    """
+    rows = store.query(f"SELECT DISTINCT ?p ?name WHERE {{ ?p a <{PERSON}> ; <http://www.w3.org/2000/01/rdf-schema#label> ?name }}")
+    names: dict[str, set[str]] = {}
+    for row in rows:
+        names.setdefault(row["p"].value, set()).add(" ".join(row["name"].value.split()))
+    mapping: dict[str, str] = {}
+    for iri, labels in names.items():
+        words = max((label.split() for label in labels), key=len)
+        if len(words) < 2:
+            continue
+        fuller = [other for other, other_labels in names.items() if other != iri and any(
+            _shorter_form(words, label.split()) for label in other_labels)]
+        if len(fuller) == 1:
+            mapping[iri] = fuller[0]
+    # follow chains (A -> B -> C) to the fullest name
+    for alias in list(mapping):
+        seen = {alias}
+        while mapping[alias] in mapping and mapping[alias] not in seen:
+            seen.add(mapping[alias])
+            mapping[alias] = mapping[mapping[alias]]
+    for alias, canonical in mapping.items():
+        a, c = f"<{alias}>", f"<{canonical}>"
+        store.update(f"DELETE {{ {a} ?p ?o }} INSERT {{ {c} ?p ?o }} WHERE {{ {a} ?p ?o }}")
+        store.update(f"DELETE {{ ?s ?p {a} }} INSERT {{ ?s ?p {c} }} WHERE {{ ?s ?p {a} }}")
+        store.update(f"INSERT DATA {{ {a} <{SAME_AS}> {c} }}")
+        store.update(
+            f"DELETE {{ {c} <http://www.w3.org/2000/01/rdf-schema#label> ?l }} "
+            f"INSERT {{ {c} <http://www.w3.org/2004/02/skos/core#altLabel> ?l }} "
+            f"WHERE {{ {c} <http://www.w3.org/2000/01/rdf-schema#label> ?l . "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ {c} <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }} }}")
+    return mapping
+
+
+def _shorter_form(words: list[str], other: list[str]) -> bool:
+    """Whether `words` is `other` with some leading/middle words left out, the surname kept."""
+    if len(words) >= len(other) or words[-1].lower() != other[-1].lower():
+        return False
+    position = 0
+    for word in other:
+        if position < len(words) and word.lower() == words[position].lower():
+            position += 1
+    return position == len(words)
 
 
 def remove_stale_builds(store_dir: Path, *, keep: Path | None = None) -> list[Path]:

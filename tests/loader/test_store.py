@@ -172,3 +172,26 @@ def test_triple_format_dumps_hold_each_triple_once():
         buffer = io.BytesIO()
         dump(store, RDF_FORMATS[name], buffer)
         assert len(list(ox.parse(buffer.getvalue(), format=RDF_FORMATS[name].ox_format))) == 1
+
+
+def test_one_person_node_across_articles_with_shorter_names(tmp_path):
+    """'Ishaq Dar' in one article and 'Mohammad Ishaq Dar' in another are one node in the queried KG."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ndate: 2024-05-06\n---\nISLAMABAD: Foreign Minister Mohammad Rafiq Dar met "
+                                 "Qatari officials in Islamabad on Monday.\n", encoding="utf-8")
+    (folder / "b.md").write_text("---\ndate: 2024-05-09\n---\nISLAMABAD: Foreign Minister Rafiq Dar flew to Doha "
+                                 "on Thursday for talks with Qatari officials.\n", encoding="utf-8")
+    build([folder], tmp_path / "store", jobs=1)
+    kg, _ = open_read_only(tmp_path / "store")
+    people = {row["p"].value for row in kg.query(
+        "SELECT DISTINCT ?p WHERE { ?p a <https://w3id.org/khyber/ontology#Person> }")}
+    assert people == {"https://w3id.org/khyber/id/person/mohammad-rafiq-dar"}
+    alt = {row["l"].value for row in kg.query(
+        "SELECT ?l WHERE { <https://w3id.org/khyber/id/person/mohammad-rafiq-dar> "
+        "<http://www.w3.org/2004/02/skos/core#altLabel> ?l }")}
+    assert "Rafiq Dar" in alt
+    # the named graphs still say what each article printed
+    named = {row["p"].value for row in kg.query(
+        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p a <https://w3id.org/khyber/ontology#Person> } }")}
+    assert "https://w3id.org/khyber/id/person/rafiq-dar" in named
