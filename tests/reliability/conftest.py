@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +13,8 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.processes import stop  # noqa: F401  (used here and by the reliability tests)
 
 REPO = Path(__file__).resolve().parents[2]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -107,17 +108,6 @@ def serving(store: Path, log: Path, *extra: str):
     finally:
         stop(process)
         handle.close()
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM a process group we started, SIGKILL it if it lingers."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def process_tree_rss(pid: int) -> int:
