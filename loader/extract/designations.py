@@ -13,7 +13,7 @@ from .context import ArticleContext
 
 DESIGNATION_VERB = re.compile(
     r"\b(?:designat(?:ed|es|ing|ion)|proscri(?:bed|bes|ption)|banned|outlawed|blacklist(?:ed|s)?|"
-    r"\bbans? on\b|\bban came into force|listed (?:as|by|the)|added (?:\w+ ){0,3}to (?:its|the) (?:\w+ ){0,3}list|sanctions? list)\b",
+    r"\bbans? on\b|\bban came into force|listed (?:as|by|the)|listed(?= [A-Z])|added (?:[\w’'\-]+ ){0,8}to (?:its|the) (?:\w+ ){0,3}list|sanctions? list)\b",
     re.I,
 )
 TYPES = [
@@ -77,13 +77,17 @@ def find_designations(context: ArticleContext) -> list[DesignationFinding]:
         mentions = context.mentions.get(index, [])
         designees = [m for m in mentions if m.entry.kind == "group"
                      or (m.entry.kind == "org" and m.via == "appositive")]
+        offset = sentence.start
+        listed_people = [_PersonAsMention(pm.start - offset, pm.end - offset, pm.person.iri)
+                         for pm in context.person_mentions.get(index, [])
+                         if re.search(r"\b(?:listed|designated|sanctioned|blacklisted)\s+$", text[:pm.start - offset])]
         direct = _direct_objects(text, verb, designees)
         if direct:
             designees = direct  # "banned X, a network it described as a front of Y": X, not Y
-        offset = sentence.start
-        designees += [_PersonAsMention(pm.start - offset, pm.end - offset, pm.person.iri)
-                      for pm in context.person_mentions.get(index, [])
-                      if re.search(r"\b(?:listed|designated|sanctioned|blacklisted)\s+$", text[:pm.start - offset])]
+        elif listed_people or _object_is_not_a_name(text, verb):
+            # "listed X, a commander of the M23": X, not the group; "added one of the rebels' commanders": nobody named
+            designees = []
+        designees += listed_people
         if not designees and re.match(r"\s*(?:It|The group|The organi[sz]ation|The movement|The outfit)\b", text):
             designees = _previous_group(context, index)  # "It is listed as a terrorist organisation by ..."
         if not designees and index + 1 < len(context.sentences) and re.match(
@@ -109,7 +113,9 @@ def _authorities(context: ArticleContext, index: int, verb: re.Match) -> list[UR
     """Who designates: 'by the US and the EU' after the verb, else the state/body before it ('the US designated'),
     else the state of an official named in the sentence ('Home Secretary X laid the proscription order')."""
     text = context.sentences[index].text
-    agents = [a for a in context.agents_in(index) if a[3] in ("state", "body", "org", "person")]
+    # only states, their bodies and known international organizations list anyone (the contract's range)
+    agents = [a for a in context.agents_in(index) if a[3] in ("state", "body", "person") or (
+        a[3] == "org" and getattr(context.gazetteer.entries.get(a[2]), "rdf_type", None) == KH.InternationalOrganization)]
     by_match = re.search(r"\bby (?:the )?", text[verb.start():])
     if by_match:
         after = [a for a in agents if a[0] >= verb.start() + by_match.start() and a[3] != "person"]
@@ -129,6 +135,20 @@ def _authorities(context: ArticleContext, index: int, verb: re.Match) -> list[UR
             continue
         return [agent[2]]
     return []
+
+
+def _object_is_not_a_name(text: str, verb: re.Match) -> bool:
+    """An active verb whose object is a common noun phrase ('added one of the rebels' commanders to ...')."""
+    if re.search(r"\b(?:was|were|is|are|been|be)\s+(?:\w+\s+)?$", text[:verb.start()]):
+        return False  # passive: the designee stands before the verb
+    if not re.match(r"(?:designat|banned|outlawed|proscribed|blacklisted|added|listed)", verb.group(0), re.I):
+        return False
+    after = re.sub(r"^(?:added|listed|designated|banned|outlawed|proscribed|blacklisted)\s*", "", text[verb.start():], flags=re.I)
+    common = re.match(r"(?:one|some|several|two|three|four|five|a|an|its|their|his|her|members?)\b[^,;]*", after, re.I)
+    if common is None:
+        return False
+    # "designated two militias, X and Y, as ...": the names follow in apposition
+    return not re.match(r",\s*(?:the\s+)?[A-Z]", after[common.end():])
 
 
 def _direct_objects(text: str, verb: re.Match, mentions: list) -> list:

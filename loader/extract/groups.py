@@ -59,6 +59,12 @@ def find_new_organizations(context: ArticleContext) -> list[NewOrganization]:
             )
             if not armed and not re.fullmatch(OTHER_HEADS, head) and not _is_named_force(name):
                 continue
+            known_entry = _generic_name(context, name)
+            if known_entry is not None:
+                # "the Security Council": a name the reference data keeps for context, here used as a name
+                context.mentions.setdefault(index, []).append(
+                    Mention(start, match.end("name"), text[start:match.end("name")], known_entry, "generic"))
+                continue
             kind, rdf_type = ("group", KH.MilitantGroup) if armed else ("org", KH.Organization)
             iri = mint(kind, name)
             entry = Entry(iri, kind, name, rdf_type)
@@ -137,6 +143,16 @@ def _arabic_style_names(context: ArticleContext, index: int, found: dict) -> Non
 
 _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "And", "But", "He", "She", "It",
               "They", "We", "This", "That", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+
+def _generic_name(context: ArticleContext, name: str) -> Entry | None:
+    """The one known entity a context-dependent name ('Security Council', 'Foreign Office') stands for here."""
+    entries = context.gazetteer.generic_names.get(name.lower(), [])
+    if len(entries) == 1:
+        return entries[0]
+    home = context.home_state.iri if context.home_state else None
+    local = [e for e in entries if context.gazetteer.government_of.get(e.iri) == home]
+    return local[0] if len(local) == 1 else None
 
 
 def _is_named_force(name: str) -> bool:

@@ -246,3 +246,11 @@ def test_a_spokesperson_briefing_in_a_capital_speaks_for_its_state():
     rows = _rows(store, "?h kh:holder/rdfs:label ?who ; kh:heldPosition/kh:positionOf/rdfs:label ?of .")
     assert {(r["who"], r["of"]) for r in rows} == {("Li Mei", "China")}
 
+
+
+def test_a_un_listing_of_a_person_and_not_of_the_group_named_nearby():
+    store = _facts("GOMA: The Security Council's sanctions committee on Wednesday listed Jean-Paul Mutombo, a commander "
+                   "of the M23, imposing a travel ban. Earlier the council had added one of the rebels' senior commanders "
+                   "to its sanctions list.")
+    rows = _rows(store, "?d a kh:Designation ; kh:designee/rdfs:label ?who ; kh:designatedBy/rdfs:label ?by .")
+    assert {(r["who"], r["by"]) for r in rows} == {("Jean-Paul Mutombo", "United Nations Security Council")}
