@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -127,7 +126,6 @@ def _query(args, store: Path) -> int:
     remote = _remote(args)
     if remote:
         from .backends import run_remote_query
-        from .query import QueryError
 
         try:
             sys.stdout.write(run_remote_query(remote, text, args.format))

@@ -18,7 +18,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 import owlrl
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from owlrl.XsdDatatypes import OWL_RL_Datatypes
 from rdflib.namespace import OWL, RDF, RDFS
 

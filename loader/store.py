@@ -203,7 +203,7 @@ SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 
 
 def link_people(store: ox.Store) -> dict[str, str]:
-    """One node per person across articles: 'Ishaq Dar' in one article, 'Mohammad Ishaq Dar' in another.
+    """One node per person across articles: 'Rafiq Dar' in one article, 'Mohammad Rafiq Dar' in another.
 
     Articles mint a person's IRI from the name they print. Here, in the default graph only (the named graphs
     keep what each article said), a person whose name is a shorter form of exactly one other person's name

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from loader.formats import RDF_ALIASES, RDF_FORMATS, RDF_NAMES, RESULTS_ALIASES, RESULTS_FORMATS, RESULTS_NAMES
-from loader.query import (PREFIXES, QueryError, QueryRefused, QueryTooComplex, QueryTooLarge, UpdateRefused,
+from loader.query import (PREFIXES, QueryRefused, QueryTooComplex, QueryTooLarge, UpdateRefused,
                           check_query)
 from loader.store import StoreError
 

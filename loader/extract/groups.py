@@ -118,7 +118,7 @@ def _appositive_organizations(context: ArticleContext, index: int, found: dict) 
 # "Jaish-e-...", "Kata'ib ...", "Lashkar-e-..."): a name built on one is an armed group's name.
 GROUP_NAME = re.compile(
     r"(?<![\w\-])(?P<name>(?:Harakat|Harkat|Jaish|Jaysh|Lashkar|Tehreek|Tehrik|Kata'?ib|Kataib|Ansar|Jamaat|Jama'at|Hizb|"
-    r"Jabhat|Liwa|Saraya|Asa'?ib|Sipah|Majlis|Tanzim|Jund|Junud|Harakat)(?:[\s\-]+(?:(?:al|ul|e|i|wal|ut|ud|as|ash|an|ar)-)?"
+    r"Jabhat|Liwa|Saraya|Asa'?ib|Sipah|Majlis|Tanzim|Jund|Junud)(?:[\s\-]+(?:(?:al|ul|e|i|wal|ut|ud|as|ash|an|ar)-)?"
     r"[A-Z][\w'’]+(?:-[A-Z][\w'’]+)?){1,5})")
 
 

@@ -365,7 +365,6 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
         return []
     sentence = context.sentences[index].text
     text = sentence[chain[0][1]:chain[-1][2]]
-    offset = chain[0][1]
     owners = [m for m in context.mentions.get(index, []) if chain[0][1] <= m.start and m.end <= chain[-1][2]]
     status = None
     words = text.split()
@@ -414,12 +413,6 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
                 text = (text.replace(mention.text, " ")).strip()
                 text = " ".join(text.split())
                 break
-    # generic body words right after the owner: "Foreign Ministry spokesperson" of China
-    body_words = re.match(r"^(foreign ministry|foreign office|defen[cs]e ministry|interior ministry|state department|"
-                          r"ministry of [a-z ]+?|military|army|navy|air force)\s+(?=\w)", text, re.I)
-    body_phrase = None
-    if body_words and not any(w.lower().rstrip(".") in TITLE_HEADS for w in body_words.group(1).split()[:1]):
-        body_phrase = body_words.group(1)
     for word in list(text.split()):
         low = word.lower().rstrip(".")
         if low in HOLDING_STATUS:
@@ -449,7 +442,6 @@ def _post_from_chain(context: ArticleContext, index: int, chain, rule: str) -> l
             return []
         text = previous.title
     titles = _split_titles(text)
-    del body_phrase  # the generic body stays part of the title text ("Foreign Ministry Spokesperson")
     return [Post(title=_normalise_title(t), written=t, owner=owner, status=status, rule=rule, confidence=confidence)
             for t in titles]
 

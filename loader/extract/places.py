@@ -34,7 +34,7 @@ _NOT_PLACE_WORDS = {"January", "February", "March", "April", "May", "June", "Jul
                     "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
                     "Parliament", "Congress", "Court", "Senate", "Assembly", "Government", "Islam", "Christianity",
                     "Ramadan", "Eid", "Christmas", "English", "Arabic", "Urdu", "French", "Spanish", "Reuters"}
-HEAD_IN_NAME = re.compile(rf"\b(?P<head>camp|base|village|town|market|mosque|school) (?:in|near|outside) (?P<name>[A-Z][\w'’\-]+)\b")
+HEAD_IN_NAME = re.compile(r"\b(?P<head>camp|base|village|town|market|mosque|school) (?:in|near|outside) (?P<name>[A-Z][\w'’\-]+)\b")
 _NOT_PLACE = {"The", "A", "An", "This", "That", "Its", "Their", "His", "Her", "Our", "Security", "Military", "Army",
               "Police", "Refugee", "State", "Capital", "Islamic", "National", "Federal", "Central", "Northern",
               "Southern", "Eastern", "Western", "North", "South", "East", "West", "Upper", "Lower"}
